@@ -1,0 +1,341 @@
+"""The estimator every skae autoencoder shares: validation, scaling, fit, transform."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+ACTIVATIONS = {"relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear"}
+
+
+class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Shared machinery of skae's autoencoders; not meant to be used directly.
+
+    Subclasses define ``__init__`` and may override :meth:`_corruption` (what the
+    network sees while training) and :meth:`_build` (the Keras architecture).
+    """
+
+    _parameter_constraints: dict = {
+        "encoding_dim": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [StrOptions(ACTIVATIONS)],
+        "output_activation": [StrOptions(ACTIVATIONS | {"auto"})],
+        "scaling": [StrOptions({"minmax", "standard"}), None],
+        "loss": [StrOptions({"mse", "mae", "binary_crossentropy"})],
+        "optimizer": [StrOptions({"adam", "adadelta", "rmsprop", "sgd"})],
+        "learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the autoencoder to reconstruct ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; NaN, infinite values and sparse matrices are rejected.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        # A failed fit must not leave a half-fitted estimator: put back
+        # whatever state the estimator had before (fitted or not).
+        previous = self.__dict__.copy()
+        try:
+            self._fit(X)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(previous)
+            raise
+        return self
+
+    def _fit(self, X):
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        self._check_hidden_layer_sizes()
+        offset, scale = self._scaling_params(X)
+        Xs = self._scale(X, offset, scale)
+        output_activation = self._output_activation(Xs)
+        if self.loss == "binary_crossentropy" and (Xs.min() < 0 or Xs.max() > 1):
+            raise ValueError(
+                "loss='binary_crossentropy' needs targets in [0, 1], but the "
+                f"scaled training data spans [{Xs.min():.3g}, {Xs.max():.3g}]; "
+                "use scaling='minmax' or loss='mse'."
+            )
+        seed = _fit_seed(self.random_state)
+
+        from skae import _keras
+
+        seeds = _keras.SeedSequence(seed)
+        encoder, decoder = self._build(
+            _keras, X.shape[1], output_activation=output_activation, seeds=seeds
+        )
+        model = _keras.assemble(encoder, decoder, self._corruption(Xs), seeds)
+        train_idx, val_idx = self._split(len(Xs), np.random.default_rng(seed))
+        history = _keras.train(
+            model,
+            Xs,
+            train_idx=train_idx,
+            val_idx=val_idx,
+            loss=self.loss,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            seeds=seeds,
+            verbose=self.verbose,
+        )
+        if not all(np.isfinite(v).all() for v in history.values()):
+            raise ValueError(
+                "Training diverged: the loss became NaN or infinite after "
+                f"{len(history['loss'])} epoch(s). Lower learning_rate, or scale "
+                "the data (scaling='minmax')."
+            )
+        self.model_ = model
+        self.encoder_, self.decoder_ = encoder, decoder
+        self.offset_, self.scale_ = offset, scale
+        self.history_ = history
+        self.n_iter_ = len(history["loss"])
+
+    def _check_hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if np.ndim(sizes) != 1 or not all(
+            isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be a sequence of positive integers (the "
+                f"encoder's widths, e.g. (128,) or ()), got {sizes!r}."
+            )
+
+    def _scaling_params(self, X):
+        """Per-feature ``offset`` and ``scale`` mapping X to the network's units."""
+        if self.scaling is None:
+            return np.zeros(X.shape[1]), np.ones(X.shape[1])
+        if self.scaling == "minmax":
+            offset = X.min(axis=0)
+            spread = X.max(axis=0) - offset
+        else:
+            offset = X.mean(axis=0)
+            spread = X.std(axis=0)
+        # A constant feature is passed through shifted, not divided by zero.
+        spread = np.where(spread > 0, spread, 1.0)
+        return offset.astype(np.float64), spread.astype(np.float64)
+
+    @staticmethod
+    def _scale(X, offset, scale):
+        # One float32 copy of X: the network's dtype, made in a single pass.
+        out = np.empty(X.shape, dtype=np.float32)
+        np.subtract(X, offset, out=out, casting="unsafe")
+        np.divide(out, scale, out=out, casting="unsafe")
+        return out
+
+    def _output_activation(self, Xs):
+        if self.output_activation != "auto":
+            return self.output_activation
+        inside_unit_interval = Xs.min() >= 0 and Xs.max() <= 1
+        return "sigmoid" if inside_unit_interval else "linear"
+
+    def _split(self, n_samples, rng):
+        """Indices of training and validation rows (validation only if needed)."""
+        order = rng.permutation(n_samples)
+        if not self.early_stopping:
+            return np.sort(order), order[:0]
+        n_val = max(1, round(self.validation_fraction * n_samples))
+        if n_val >= n_samples:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves no training "
+                f"rows out of {n_samples} samples; lower it or set "
+                "early_stopping=False."
+            )
+        return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+    def _build(self, _keras, n_features, *, output_activation, seeds):
+        return _keras.build_dense(
+            n_features,
+            encoding_dim=self.encoding_dim,
+            hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            activation=self.activation,
+            output_activation=output_activation,
+            seeds=seeds,
+        )
+
+    def _corruption(self, Xs):
+        """``None``, or ``(noise, factor, low, high)`` applied while training."""
+        return None
+
+    # ------------------------------------------------------------ inference
+
+    def transform(self, X):
+        """Encode ``X`` into codes of width ``encoding_dim``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with the features seen in ``fit``.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, encoding_dim)
+            Codes, in the dtype of ``X`` (float32 or float64).
+        """
+        return self._encode(self._check_X(X))
+
+    def inverse_transform(self, X):
+        """Decode codes back into the units of the training data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, encoding_dim)
+            Codes, as returned by :meth:`transform`.
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, n_features_in_)
+            Reconstructions in the units of the data given to ``fit``.
+        """
+        check_is_fitted(self)
+        Z = check_array(X, dtype=[np.float64, np.float32])
+        if Z.shape[1] != self.encoding_dim:
+            raise ValueError(
+                f"X has {Z.shape[1]} features, but {type(self).__name__}."
+                f"inverse_transform is expecting codes of encoding_dim="
+                f"{self.encoding_dim} features as input."
+            )
+        return self._decode(Z)
+
+    def _check_X(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+
+    def _encode(self, X):
+        from skae import _keras
+
+        codes = _keras.predict(self.encoder_, self._scale(X, self.offset_, self.scale_))
+        return codes.astype(X.dtype, copy=False)
+
+    def _decode(self, Z):
+        from skae import _keras
+
+        out = _keras.predict(self.decoder_, Z).astype(np.float64)
+        return (out * self.scale_ + self.offset_).astype(Z.dtype, copy=False)
+
+    def predict(self, X):
+        """Reconstruct ``X``: encode, then decode, in the units of the data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, n_features)
+        """
+        return self._decode(self._encode(self._check_X(X)))
+
+    def score_samples(self, X):
+        """Negative mean squared reconstruction error of each row.
+
+        Higher is more typical of the training data, as in scikit-learn's outlier
+        detectors; use ``-score_samples(X)`` as an anomaly score.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        X = self._check_X(X)
+        return -np.mean(
+            (X - self._decode(self._encode(X))) ** 2, axis=1, dtype=np.float64
+        )
+
+    def score(self, X, y=None):
+        """Negative mean squared reconstruction error (higher is better).
+
+        This lets ``GridSearchCV`` tune an autoencoder with no scorer and no ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        score : float
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    # ------------------------------------------------------- scikit-learn
+
+    @property
+    def _n_features_out(self):
+        return self.encoding_dim
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------- pickling
+
+    def __getstate__(self):
+        # BaseEstimator may hand back the live __dict__: never edit it in place.
+        state = dict(super().__getstate__())
+        if "model_" in state:
+            from skae import _keras
+
+            # One serialised model: encoder and decoder are re-extracted from it
+            # on load, so they keep sharing its weights.
+            state["model_"] = _keras.model_to_bytes(state["model_"])
+            del state["encoder_"], state["decoder_"]
+        return state
+
+    def __setstate__(self, state):
+        if "model_" in state:
+            from skae import _keras
+
+            state = dict(state)
+            state["model_"] = _keras.model_from_bytes(state["model_"])
+            state["encoder_"], state["decoder_"] = _keras.split_model(state["model_"])
+        super().__setstate__(state)
+
+
+def _fit_seed(random_state):
+    """One integer seed for a fit, drawn without touching global RNG state."""
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1)[0] & 0x7FFFFFFF)
+    return int(check_random_state(random_state).randint(0, 2**31 - 1))

@@ -1,0 +1,62 @@
+"""Keras layers that skae's models are built from (imported only by ``_keras``)."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="skae")
+class Corruption(keras.layers.Layer):
+    """Corrupt the input while training; the identity at inference.
+
+    Parameters
+    ----------
+    noise : {"gaussian", "masking", "salt_pepper"}
+        ``"gaussian"`` adds ``noise_factor * N(0, 1)`` and clips to ``[low, high]``;
+        ``"masking"`` sets a fraction ``noise_factor`` of the inputs to ``low``;
+        ``"salt_pepper"`` sets a fraction ``noise_factor`` of the inputs to ``low``
+        or ``high`` with equal probability.
+    noise_factor : float
+        Standard deviation (gaussian) or corrupted fraction (masking, salt_pepper).
+    low, high : list of float
+        Per-feature range of the (scaled) training data.
+    seed : int
+        Seed of the layer's own :class:`keras.random.SeedGenerator`, so the noise is
+        reproducible and differs from one step to the next.
+    """
+
+    def __init__(self, noise, noise_factor, low, high, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.noise = noise
+        self.noise_factor = float(noise_factor)
+        self.low = [float(v) for v in low]
+        self.high = [float(v) for v in high]
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=False):
+        if not training:
+            return inputs
+        low = ops.convert_to_tensor(self.low, dtype=inputs.dtype)
+        high = ops.convert_to_tensor(self.high, dtype=inputs.dtype)
+        shape = ops.shape(inputs)
+        if self.noise == "gaussian":
+            noise = keras.random.normal(shape, seed=self.seed_generator)
+            return ops.clip(inputs + self.noise_factor * noise, low, high)
+        hit = keras.random.uniform(shape, seed=self.seed_generator) < self.noise_factor
+        if self.noise == "masking":
+            return ops.where(hit, low, inputs)
+        salt = keras.random.uniform(shape, seed=self.seed_generator) < 0.5
+        return ops.where(hit, ops.where(salt, high, low), inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "noise": self.noise,
+            "noise_factor": self.noise_factor,
+            "low": self.low,
+            "high": self.high,
+            "seed": self.seed,
+        }
