@@ -44,6 +44,17 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "tol": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "architecture": [StrOptions({"dense", "conv", "conv_pool"})],
+        "image_shape": ["array-like", None],
+        "filters": ["array-like"],
+        "code_activation": [StrOptions(ACTIVATIONS)],
+        "sparsity": [Interval(Real, 0, None, closed="left")],
+        "contractive": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean"],
+        "builder": [callable, None],
+        "callbacks": [list, tuple, None],
     }
 
     # ------------------------------------------------------------------ fit
@@ -77,7 +88,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _fit(self, X):
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
-        self._check_hidden_layer_sizes()
+        _check_sizes("hidden_layer_sizes", self.hidden_layer_sizes, "(128,) or ()")
+        _check_sizes("filters", self.filters, "(32, 64)", allow_empty=False)
+        image_shape = self._image_shape(X.shape[1])
         offset, scale = self._scaling_params(X)
         Xs = self._scale(X, offset, scale)
         output_activation = self._output_activation(Xs)
@@ -93,9 +106,15 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
         seeds = _keras.SeedSequence(seed)
         encoder, decoder = self._build(
-            _keras, X.shape[1], output_activation=output_activation, seeds=seeds
+            _keras, X.shape[1], image_shape, output_activation, seeds
         )
-        model = _keras.assemble(encoder, decoder, self._corruption(Xs), seeds)
+        model = _keras.assemble(
+            encoder,
+            decoder,
+            corruption=self._corruption(Xs),
+            contractive=self.contractive,
+            seeds=seeds,
+        )
         train_idx, val_idx = self._split(len(Xs), np.random.default_rng(seed))
         history = _keras.train(
             model,
@@ -112,6 +131,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             tol=self.tol,
             seeds=seeds,
             verbose=self.verbose,
+            callbacks=self.callbacks or (),
         )
         if not all(np.isfinite(v).all() for v in history.values()):
             raise ValueError(
@@ -125,15 +145,25 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.history_ = history
         self.n_iter_ = len(history["loss"])
 
-    def _check_hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        if np.ndim(sizes) != 1 or not all(
-            isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
-        ):
+    def _image_shape(self, n_features):
+        """``image_shape`` as (height, width, channels), checked against the data."""
+        if self.image_shape is None:
+            if self.architecture != "dense":
+                raise ValueError(
+                    f"architecture={self.architecture!r} needs image_shape=(height, "
+                    "width) or (height, width, channels), got None."
+                )
+            return None
+        shape = tuple(self.image_shape)
+        if len(shape) == 2:
+            shape = (*shape, 1)
+        _check_sizes("image_shape", shape, "(28, 28) or (64, 64, 3)", allow_empty=False)
+        if len(shape) != 3 or int(np.prod(shape)) != n_features:
             raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers (the "
-                f"encoder's widths, e.g. (128,) or ()), got {sizes!r}."
+                f"image_shape={tuple(self.image_shape)} holds {int(np.prod(shape))} "
+                f"values per image, but X has {n_features} features per row."
             )
+        return shape
 
     def _scaling_params(self, X):
         """Per-feature ``offset`` and ``scale`` mapping X to the network's units."""
@@ -177,14 +207,40 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             )
         return np.sort(order[n_val:]), np.sort(order[:n_val])
 
-    def _build(self, _keras, n_features, *, output_activation, seeds):
-        return _keras.build_dense(
-            n_features,
-            encoding_dim=self.encoding_dim,
-            hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+    def _build(self, _keras, n_features, image_shape, output_activation, seeds):
+        """Encoder and decoder Keras models, from ``builder`` or the parameters."""
+        if self.builder is not None:
+            return _keras.build_custom(
+                self.builder, n_features, self.encoding_dim, seeds.next()
+            )
+        blocks = _keras.Blocks(
+            seeds,
             activation=self.activation,
+            alpha=self.alpha,
+            dropout=self.dropout,
+            batch_norm=self.batch_norm,
+        )
+        code = dict(
+            code_activation=self.code_activation,
+            sparsity=self.sparsity,
             output_activation=output_activation,
-            seeds=seeds,
+        )
+        if self.architecture == "dense":
+            return _keras.build_dense(
+                n_features,
+                self.encoding_dim,
+                blocks,
+                hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+                **code,
+            )
+        return _keras.build_conv(
+            n_features,
+            self.encoding_dim,
+            blocks,
+            image_shape=image_shape,
+            filters=tuple(self.filters),
+            pooling=self.architecture == "conv_pool",
+            **code,
         )
 
     def _corruption(self, Xs):
@@ -332,6 +388,20 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             state["model_"] = _keras.model_from_bytes(state["model_"])
             state["encoder_"], state["decoder_"] = _keras.split_model(state["model_"])
         super().__setstate__(state)
+
+
+def _check_sizes(name, sizes, example, allow_empty=True):
+    if (
+        np.ndim(sizes) != 1
+        or (not allow_empty and len(sizes) == 0)
+        or not all(
+            isinstance(v, Integral) and not isinstance(v, bool) and v > 0 for v in sizes
+        )
+    ):
+        raise ValueError(
+            f"{name} must be a sequence of positive integers, e.g. {example}, "
+            f"got {sizes!r}."
+        )
 
 
 def _fit_seed(random_state):

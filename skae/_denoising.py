@@ -81,6 +81,17 @@ class DenoisingAutoencoder(BaseAutoencoder):
         tol=1e-4,
         random_state=None,
         verbose=0,
+        architecture="dense",
+        image_shape=None,
+        filters=(32, 64),
+        code_activation="linear",
+        sparsity=0.0,
+        contractive=0.0,
+        alpha=0.0,
+        dropout=0.0,
+        batch_norm=False,
+        builder=None,
+        callbacks=None,
         noise="gaussian",
         noise_factor=0.35,
     ):
@@ -101,6 +112,17 @@ class DenoisingAutoencoder(BaseAutoencoder):
         self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.architecture = architecture
+        self.image_shape = image_shape
+        self.filters = filters
+        self.code_activation = code_activation
+        self.sparsity = sparsity
+        self.contractive = contractive
+        self.alpha = alpha
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.builder = builder
+        self.callbacks = callbacks
         self.noise = noise
         self.noise_factor = noise_factor
 

@@ -62,6 +62,17 @@ class AutoencoderTransformer(BaseAutoencoder):
         tol=1e-4,
         random_state=None,
         verbose=0,
+        architecture="dense",
+        image_shape=None,
+        filters=(32, 64),
+        code_activation="linear",
+        sparsity=0.0,
+        contractive=0.0,
+        alpha=0.0,
+        dropout=0.0,
+        batch_norm=False,
+        builder=None,
+        callbacks=None,
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -80,3 +91,14 @@ class AutoencoderTransformer(BaseAutoencoder):
         self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.architecture = architecture
+        self.image_shape = image_shape
+        self.filters = filters
+        self.code_activation = code_activation
+        self.sparsity = sparsity
+        self.contractive = contractive
+        self.alpha = alpha
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.builder = builder
+        self.callbacks = callbacks

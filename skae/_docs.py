@@ -67,7 +67,54 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         read or changed.
 
     verbose : int, default=0
-        0 prints nothing; 1 prints one line per epoch."""
+        0 prints nothing; 1 prints one line per epoch.
+
+    architecture : {"dense", "conv", "conv_pool"}, default="dense"
+        ``"dense"``: Dense layers of ``hidden_layer_sizes``. ``"conv"``: rows are
+        reshaped to ``image_shape``; Conv2D(3x3, stride 2) + LeakyReLU(0.2) blocks
+        of ``filters``, a Dense code, and the mirror image with Conv2DTranspose
+        (Keras's convolutional autoencoder tutorial). ``"conv_pool"``: Conv2D +
+        ReLU + MaxPooling2D blocks, Conv2D + UpSampling2D on the way back.
+
+    image_shape : tuple of int, default=None
+        ``(height, width)`` or ``(height, width, channels)`` of the images held,
+        flattened, in each row of ``X`` (channels last). Needed by the conv
+        architectures; used by the plotting helpers.
+
+    filters : tuple of int, default=(32, 64)
+        Filters of the convolutional blocks, from the input inwards.
+
+    code_activation : str, default="linear"
+        Activation of the code layer (``"relu"`` in the shallow tutorial model).
+
+    sparsity : float, default=0.0
+        Weight of an L1 activity penalty on the code (a sparse autoencoder);
+        0 turns it off.
+
+    contractive : float, default=0.0
+        Weight of the contractive penalty: the squared Frobenius norm of the
+        encoder's Jacobian with respect to its input, averaged over rows
+        (a contractive autoencoder); 0 turns it off.
+
+    alpha : float, default=0.0
+        L2 weight decay on every kernel.
+
+    dropout : float, default=0.0
+        Dropout rate after each hidden layer (active only while training).
+
+    batch_norm : bool, default=False
+        Batch normalisation after each hidden layer or convolutional block.
+
+    builder : callable, default=None
+        ``builder(n_features, encoding_dim, *, seed)`` returning ``(encoder,
+        decoder)``, two Keras models mapping ``(None, n_features)`` rows to
+        ``(None, encoding_dim)`` codes and back; it replaces ``architecture`` and
+        the layer parameters. It must be a module-level function for the estimator
+        to pickle; seed its layers with ``seed`` for reproducible fits.
+
+    callbacks : list of keras.callbacks.Callback, default=None
+        Extra Keras callbacks (e.g. ``TensorBoard``, ``ModelCheckpoint``) given to
+        ``Model.fit``."""
 
 SHARED_ATTRIBUTES = """encoder_ : keras.Model
         Maps scaled inputs to codes; shares its weights with ``model_``.

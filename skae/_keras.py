@@ -17,7 +17,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from skae._layers import Corruption  # noqa: E402
+from skae._layers import Autoencoder, Corruption  # noqa: E402
 
 if keras.backend.backend() != "tensorflow":  # pragma: no cover - environment
     raise ImportError(
@@ -55,42 +55,170 @@ class SeedSequence:
         return int(child.generate_state(1)[0] & 0x7FFFFFFF)
 
 
-def _dense(units, activation, seeds, name):
-    return keras.layers.Dense(
-        units,
-        activation=activation,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds.next()),
-        name=name,
-    )
+class Blocks:
+    """Makes seeded, regularised layers from the estimator's parameters.
+
+    Every layer gets its own seed from ``seeds``, so a fit is reproducible without
+    touching Keras's global seed.
+    """
+
+    def __init__(self, seeds, *, activation, alpha, dropout, batch_norm):
+        self.seeds = seeds
+        self.activation = activation
+        self.regularizer = keras.regularizers.L2(alpha) if alpha else None
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+
+    def _init(self):
+        return keras.initializers.GlorotUniform(seed=self.seeds.next())
+
+    def dense(self, units, activation=None, **kwargs):
+        return keras.layers.Dense(
+            units,
+            activation=activation,
+            kernel_initializer=self._init(),
+            kernel_regularizer=self.regularizer,
+            **kwargs,
+        )
+
+    def conv(self, filters, *, strides=1, transpose=False, activation=None):
+        Conv = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
+        return Conv(
+            filters,
+            3,
+            strides=strides,
+            padding="same",
+            activation=activation,
+            kernel_initializer=self._init(),
+            kernel_regularizer=self.regularizer,
+        )
+
+    def finish(self, h, activation):
+        """Activation, then batch normalisation and dropout when asked for."""
+        if activation == "leaky_relu":
+            h = keras.layers.LeakyReLU(negative_slope=0.2)(h)
+        else:
+            h = keras.layers.Activation(activation)(h)
+        if self.batch_norm:
+            h = keras.layers.BatchNormalization()(h)
+        if self.dropout:
+            h = keras.layers.Dropout(self.dropout, seed=self.seeds.next())(h)
+        return h
 
 
-def build_dense(
-    n_features,
-    *,
-    encoding_dim,
-    hidden_layer_sizes,
-    activation,
-    output_activation,
-    seeds,
-):
-    """Build a dense encoder and its mirrored decoder as two Keras models."""
+def build_dense(n_features, encoding_dim, blocks, *, hidden_layer_sizes, **code):
+    """Dense encoder ``n_features -> hidden... -> code`` and its mirror image."""
     inputs = keras.Input((n_features,), name="x")
     h = inputs
-    for i, width in enumerate(hidden_layer_sizes):
-        h = _dense(width, activation, seeds, f"encoder_{i}")(h)
-    code = _dense(encoding_dim, None, seeds, "code")(h)
-    encoder = keras.Model(inputs, code, name="encoder")
+    for width in hidden_layer_sizes:
+        h = blocks.finish(blocks.dense(width)(h), blocks.activation)
+    encoder = keras.Model(
+        inputs, _code(h, encoding_dim, blocks, **code), name="encoder"
+    )
 
     codes = keras.Input((encoding_dim,), name="z")
     h = codes
-    for i, width in enumerate(reversed(hidden_layer_sizes)):
-        h = _dense(width, activation, seeds, f"decoder_{i}")(h)
-    outputs = _dense(n_features, output_activation, seeds, "reconstruction")(h)
-    decoder = keras.Model(codes, outputs, name="decoder")
-    return encoder, decoder
+    for width in reversed(hidden_layer_sizes):
+        h = blocks.finish(blocks.dense(width)(h), blocks.activation)
+    outputs = blocks.dense(n_features, code["output_activation"])(h)
+    return encoder, keras.Model(codes, outputs, name="decoder")
 
 
-def assemble(encoder, decoder, corruption=None, seeds=None):
+def _code(h, encoding_dim, blocks, *, code_activation, sparsity, output_activation):
+    regularizer = keras.regularizers.L1(sparsity) if sparsity else None
+    layer = blocks.dense(
+        encoding_dim, code_activation, activity_regularizer=regularizer, name="code"
+    )
+    return layer(h)
+
+
+def build_conv(
+    n_features, encoding_dim, blocks, *, image_shape, filters, pooling, **code
+):
+    """Convolutional encoder on flat rows reshaped to ``image_shape``, and its mirror.
+
+    ``pooling=False``: Conv2D(3x3, stride 2) + LeakyReLU(0.2) blocks and
+    Conv2DTranspose(stride 2) on the way back (Keras's convolutional autoencoder
+    tutorial). ``pooling=True``: Conv2D + ReLU + MaxPooling2D, and Conv2D +
+    UpSampling2D on the way back (the Keras blog's). A Dense layer makes the code
+    in both; the output is cropped back to the image size when halving rounded up.
+    """
+    height, width, channels = image_shape
+    inputs = keras.Input((n_features,), name="x")
+    h = keras.layers.Reshape(image_shape)(inputs)
+    for f in filters:
+        if pooling:
+            h = blocks.finish(blocks.conv(f)(h), "relu")
+            h = keras.layers.MaxPooling2D(2, padding="same")(h)
+        else:
+            h = blocks.finish(blocks.conv(f, strides=2)(h), "leaky_relu")
+    feature_shape = tuple(h.shape[1:])
+    h = keras.layers.Flatten()(h)
+    encoder = keras.Model(
+        inputs, _code(h, encoding_dim, blocks, **code), name="encoder"
+    )
+
+    codes = keras.Input((encoding_dim,), name="z")
+    h = blocks.dense(math.prod(feature_shape))(codes)
+    h = keras.layers.Reshape(feature_shape)(h)
+    for f in reversed(filters):
+        if pooling:
+            h = blocks.finish(blocks.conv(f)(h), "relu")
+            h = keras.layers.UpSampling2D(2)(h)
+        else:
+            h = blocks.finish(
+                blocks.conv(f, strides=2, transpose=True)(h), "leaky_relu"
+            )
+    h = blocks.conv(
+        channels, transpose=not pooling, activation=code["output_activation"]
+    )(h)
+    extra_h, extra_w = h.shape[1] - height, h.shape[2] - width
+    if extra_h or extra_w:
+        h = keras.layers.Cropping2D(((0, extra_h), (0, extra_w)))(h)
+    outputs = keras.layers.Flatten()(h)
+    return encoder, keras.Model(codes, outputs, name="decoder")
+
+
+def build_custom(builder, n_features, encoding_dim, seed):
+    """Call a user's ``builder`` and check that what comes back fits together."""
+    built = builder(n_features, encoding_dim, seed=seed)
+    if not (
+        isinstance(built, tuple)
+        and len(built) == 2
+        and all(isinstance(m, keras.Model) for m in built)
+    ):
+        raise TypeError(
+            "builder must return a tuple (encoder, decoder) of two keras.Model, "
+            f"got {type(built).__name__}."
+        )
+    expected = {
+        "encoder": ((n_features,), (encoding_dim,)),
+        "decoder": ((encoding_dim,), (n_features,)),
+    }
+    wrapped = []
+    for (name, (shape_in, shape_out)), model in zip(
+        expected.items(), built, strict=True
+    ):
+        inputs = keras.Input(shape_in)
+        try:
+            outputs = model(inputs)
+        except Exception as exc:
+            raise ValueError(
+                f"builder's {name} does not accept inputs of shape (None, "
+                f"{shape_in[0]}): {exc}"
+            ) from exc
+        if tuple(outputs.shape[1:]) != shape_out:
+            raise ValueError(
+                f"builder's {name} must map (None, {shape_in[0]}) to (None, "
+                f"{shape_out[0]}), but it returns {tuple(outputs.shape)}."
+            )
+        # Re-wrapped under a fixed name, so the encoder and decoder can be found
+        # again inside the trained (or unpickled) autoencoder.
+        wrapped.append(keras.Model(inputs, outputs, name=name))
+    return tuple(wrapped)
+
+
+def assemble(encoder, decoder, *, corruption=None, contractive=0.0, seeds=None):
     """Chain encoder and decoder into the trainable autoencoder.
 
     ``corruption`` is ``None`` or ``(noise, noise_factor, low, high)``: a
@@ -101,10 +229,13 @@ def assemble(encoder, decoder, corruption=None, seeds=None):
     h = inputs
     if corruption is not None:
         noise, factor, low, high = corruption
-        h = Corruption(noise, factor, low, high, seed=seeds.next(), name="corruption")(
-            h
+        layer = Corruption(
+            noise, factor, low, high, seed=seeds.next(), name="corruption"
         )
-    return keras.Model(inputs, decoder(encoder(h)), name="autoencoder")
+        h = layer(h)
+    return Autoencoder(
+        inputs, decoder(encoder(h)), contractive=contractive, name="autoencoder"
+    )
 
 
 def split_model(model):

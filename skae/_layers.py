@@ -60,3 +60,43 @@ class Corruption(keras.layers.Layer):
             "high": self.high,
             "seed": self.seed,
         }
+
+
+@keras.saving.register_keras_serializable(package="skae")
+class Autoencoder(keras.Model):
+    """A functional autoencoder ``decoder(encoder(x))`` with an optional
+    contractive penalty.
+
+    ``contractive`` weighs ``||dh/dx||_F^2``, the squared Frobenius norm of the
+    encoder's Jacobian at each input row (Rifai et al., 2011), averaged over the
+    batch and added to the loss; Keras's own ``train_step`` differentiates it.
+    """
+
+    def __init__(self, *args, contractive=0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contractive = float(contractive)
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        loss = super().compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
+        )
+        if self.contractive:
+            loss = loss + self.contractive * jacobian_norm(self.get_layer("encoder"), x)
+        return loss
+
+    def get_config(self):
+        return {**super().get_config(), "contractive": self.contractive}
+
+
+def jacobian_norm(encoder, x):
+    """Mean over rows of the squared Frobenius norm of the encoder's Jacobian."""
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        codes = encoder(x, training=False)
+    jacobian = tape.batch_jacobian(codes, x)
+    return ops.mean(ops.sum(ops.square(jacobian), axis=(1, 2)))

@@ -1,0 +1,198 @@
+"""Every model of the source tutorials, reached through the estimators' parameters."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import load_digits, load_sample_images
+from sklearn.feature_extraction.image import extract_patches_2d
+
+from skae import AutoencoderTransformer, DenoisingAutoencoder
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits().data[:500] / 16.0
+
+
+@pytest.fixture(scope="module")
+def colour_patches():
+    """16x16 RGB patches of scikit-learn's two sample photographs, as flat rows."""
+    images = load_sample_images().images
+    patches = [
+        extract_patches_2d(im, (16, 16), max_patches=150, random_state=i)
+        for i, im in enumerate(images)
+    ]
+    return np.concatenate(patches).reshape(300, -1) / 255.0
+
+
+TUTORIAL_MODELS = {
+    "shallow": dict(
+        hidden_layer_sizes=(),
+        code_activation="relu",
+        loss="binary_crossentropy",
+        optimizer="adadelta",
+    ),
+    "sparse": dict(hidden_layer_sizes=(), code_activation="relu", sparsity=1e-4),
+    "deep": dict(hidden_layer_sizes=(64, 32)),
+    "conv": dict(architecture="conv", image_shape=(8, 8), filters=(8, 16)),
+    "conv_batch_norm": dict(
+        architecture="conv", image_shape=(8, 8), filters=(8, 16), batch_norm=True
+    ),
+    "conv_pool": dict(architecture="conv_pool", image_shape=(8, 8), filters=(8, 16)),
+    "contractive": dict(contractive=0.1),
+    "regularised": dict(alpha=1e-4, dropout=0.1, batch_norm=True),
+}
+
+
+@pytest.mark.parametrize("params", TUTORIAL_MODELS.values(), ids=TUTORIAL_MODELS)
+def test_tutorial_model_trains_pickles_and_clones(params, digits):
+    ae = AutoencoderTransformer(
+        encoding_dim=8, epochs=10, random_state=0, early_stopping=False, **params
+    ).fit(digits)
+    assert ae.history_["loss"][-1] < ae.history_["loss"][0]
+    Z = ae.transform(digits)
+    assert Z.shape == (len(digits), 8)
+    assert_array_equal(pickle.loads(pickle.dumps(ae)).transform(digits), Z)
+    assert clone(ae).get_params() == ae.get_params()
+
+
+@pytest.mark.parametrize("noise", ["gaussian", "masking", "salt_pepper"])
+@pytest.mark.parametrize("architecture", ["dense", "conv"])
+def test_denoising_on_dense_and_conv(noise, architecture, digits):
+    dae = DenoisingAutoencoder(
+        encoding_dim=8,
+        architecture=architecture,
+        image_shape=(8, 8),
+        filters=(8,),
+        noise=noise,
+        noise_factor=0.3,
+        epochs=8,
+        early_stopping=False,
+        random_state=0,
+    ).fit(digits)
+    assert dae.history_["loss"][-1] < dae.history_["loss"][0]
+    assert_array_equal(
+        pickle.loads(pickle.dumps(dae)).predict(digits), dae.predict(digits)
+    )
+
+
+def test_conv_pool_on_colour_images(colour_patches):
+    ae = AutoencoderTransformer(
+        encoding_dim=16,
+        architecture="conv_pool",
+        image_shape=(16, 16, 3),
+        filters=(8, 8),
+        epochs=8,
+        early_stopping=False,
+        random_state=0,
+    ).fit(colour_patches)
+    assert ae.history_["loss"][-1] < ae.history_["loss"][0]
+    assert ae.predict(colour_patches).shape == colour_patches.shape
+
+
+def test_odd_image_sizes_are_cropped_back(digits):
+    X = digits[:, :63]  # 7 x 9 "images": halving rounds up, so the decoder crops
+    ae = AutoencoderTransformer(
+        encoding_dim=4, architecture="conv", image_shape=(7, 9), epochs=2
+    ).fit(X)
+    assert ae.predict(X).shape == X.shape
+
+
+def test_sparsity_lowers_code_activation(digits):
+    def mean_code(sparsity):
+        ae = AutoencoderTransformer(
+            encoding_dim=32,
+            hidden_layer_sizes=(),
+            code_activation="relu",
+            sparsity=sparsity,
+            epochs=30,
+            early_stopping=False,
+            random_state=0,
+        ).fit(digits)
+        return ae.transform(digits).mean()
+
+    dense, sparse = mean_code(0.0), mean_code(1e-3)
+    assert sparse < 0.5 * dense, (sparse, dense)
+
+
+def test_contractive_lowers_the_jacobian_norm(digits):
+    from skae._layers import jacobian_norm
+
+    train, test = digits[:400], digits[400:]
+
+    def norm(weight):
+        ae = AutoencoderTransformer(
+            encoding_dim=8, contractive=weight, epochs=20, random_state=0
+        ).fit(train)
+        Xs = ae._scale(test, ae.offset_, ae.scale_)
+        return float(jacobian_norm(ae.encoder_, Xs))
+
+    plain, contracted = norm(0.0), norm(1.0)
+    assert contracted < 0.5 * plain, (contracted, plain)
+
+
+def small_builder(n_features, encoding_dim, *, seed):
+    import keras
+
+    init = keras.initializers.GlorotUniform(seed=seed)
+    encoder = keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(encoding_dim, kernel_initializer=init),
+        ]
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input((encoding_dim,)),
+            keras.layers.Dense(
+                n_features, activation="sigmoid", kernel_initializer=init
+            ),
+        ]
+    )
+    return encoder, decoder
+
+
+def test_custom_builder(digits):
+    ae = AutoencoderTransformer(
+        encoding_dim=6, builder=small_builder, epochs=5, random_state=0
+    )
+    ae.fit(digits)
+    assert ae.transform(digits).shape == (len(digits), 6)
+    again = clone(ae).fit(digits)
+    assert_array_equal(again.transform(digits), ae.transform(digits))
+    assert_array_equal(
+        pickle.loads(pickle.dumps(ae)).transform(digits), ae.transform(digits)
+    )
+
+
+def test_custom_builder_that_does_not_fit_the_data(digits):
+    def wrong(n_features, encoding_dim, *, seed):
+        return small_builder(n_features, encoding_dim + 1, seed=seed)
+
+    with pytest.raises(ValueError, match=r"encoder must map .* \(None, 6\)"):
+        AutoencoderTransformer(encoding_dim=6, builder=wrong, epochs=1).fit(digits)
+    with pytest.raises(TypeError, match="tuple \\(encoder, decoder\\)"):
+        AutoencoderTransformer(builder=lambda n, k, seed: None, epochs=1).fit(digits)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"architecture": "conv"}, "needs image_shape"),
+        ({"architecture": "conv", "image_shape": (8, 7)}, "holds 56 values"),
+        ({"architecture": "conv_pool", "image_shape": (8, 8, 2)}, "holds 128"),
+        ({"architecture": "conv", "image_shape": (8, -8)}, "image_shape"),
+        ({"architecture": "rnn"}, "architecture"),
+        ({"sparsity": -1.0}, "sparsity"),
+        ({"contractive": -0.1}, "contractive"),
+        ({"alpha": -1e-3}, "alpha"),
+        ({"dropout": 1.0}, "dropout"),
+        ({"filters": ()}, "filters"),
+    ],
+)
+def test_invalid_combinations(params, match, digits):
+    with pytest.raises(ValueError, match=match):
+        AutoencoderTransformer(epochs=1, **params).fit(digits)
