@@ -1,0 +1,276 @@
+"""skae.plotting: every display renders a non-blank PNG with the expected panels."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.image as mpimg  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.base import BaseEstimator  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+
+from skae import AutoencoderTransformer, DenoisingAutoencoder  # noqa: E402
+from skae.plotting import (  # noqa: E402
+    AnomalyDisplay,
+    LatentSpaceDisplay,
+    PCAComparisonDisplay,
+    ReconstructionDisplay,
+    TrainingHistoryDisplay,
+)
+
+SMALL = dict(hidden_layer_sizes=(16,), epochs=5, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:300], y[:300]
+
+
+@pytest.fixture(scope="module")
+def ae2(digits):
+    return AutoencoderTransformer(encoding_dim=2, **SMALL).fit(digits[0])
+
+
+@pytest.fixture(scope="module")
+def ae4(digits):
+    return AutoencoderTransformer(encoding_dim=4, **SMALL).fit(digits[0])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def assert_rendered(disp, path):
+    """Save the display's figure and check the PNG is not a blank canvas."""
+    disp.figure_.savefig(path)
+    pixels = mpimg.imread(path)
+    assert pixels.std() > 0.01
+
+
+class _Identity(BaseEstimator):
+    """A fitted stand-in with an ``image_shape``, reconstructing perfectly."""
+
+    def __init__(self, image_shape=(8, 8)):
+        self.image_shape = image_shape
+
+    def fit(self, X, y=None):
+        return self
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def predict(self, X):
+        return np.asarray(X, dtype=float)
+
+
+# ------------------------------------------------------------------ history
+
+
+def test_training_history(ae2, tmp_path):
+    disp = TrainingHistoryDisplay.from_estimator(ae2)
+    assert_rendered(disp, tmp_path / "history.png")
+    assert len(disp.figure_.axes) == 1
+    assert len(disp.loss_line_.get_xdata()) == ae2.n_iter_
+    assert len(disp.val_loss_line_.get_ydata()) == ae2.n_iter_
+    np.testing.assert_allclose(disp.loss_line_.get_ydata(), ae2.history_["loss"])
+    best = int(np.argmin(ae2.history_["val_loss"])) + 1
+    assert disp.best_epoch_ == best
+    assert disp.best_line_.get_xdata()[0] == best
+    labels = [t.get_text() for t in disp.ax_.get_legend().get_texts()]
+    assert labels == ["loss", "val_loss", f"best epoch ({best})"]
+
+
+def test_training_history_marks_argmin_without_val_loss(tmp_path):
+    _, ax = plt.subplots()
+    disp = TrainingHistoryDisplay([5.0, 3.0, 2.0, 2.5, 2.6]).plot(ax=ax)
+    assert disp.ax_ is ax and disp.figure_ is ax.figure
+    assert disp.val_loss_line_ is None
+    assert disp.best_line_.get_xdata()[0] == 3
+    np.testing.assert_array_equal(disp.loss_line_.get_xdata(), [1, 2, 3, 4, 5])
+    assert_rendered(disp, tmp_path / "history.png")
+
+
+# ----------------------------------------------------------- reconstruction
+
+
+def _image_axes(disp):
+    return [a for a in disp.axes_.ravel() if a.images]
+
+
+def test_reconstruction_grid(ae2, digits, tmp_path):
+    X = digits[0]
+    disp = ReconstructionDisplay.from_estimator(ae2, X, image_shape=(8, 8), n_images=5)
+    assert_rendered(disp, tmp_path / "grid.png")
+    assert disp.axes_.shape == (2, 5)
+    assert len(_image_axes(disp)) == 10
+    assert disp.axes_[0, 0].get_ylabel() == "original"
+    assert disp.axes_[1, 0].get_ylabel() == "reconstruction"
+    np.testing.assert_allclose(
+        disp.axes_[0, 3].images[0].get_array(), X[3].reshape(8, 8)
+    )
+    np.testing.assert_allclose(
+        disp.axes_[1, 3].images[0].get_array(),
+        ae2.predict(X[3:4]).reshape(8, 8),
+        rtol=1e-5,
+    )
+
+
+def test_reconstruction_grid_with_noisy_input(digits, tmp_path):
+    X = digits[0]
+    dae = DenoisingAutoencoder(encoding_dim=4, **SMALL).fit(X)
+    X_noisy = X + np.random.default_rng(0).normal(scale=4, size=X.shape)
+    disp = ReconstructionDisplay.from_estimator(
+        dae, X, image_shape=(8, 8), n_images=4, X_noisy=X_noisy
+    )
+    assert_rendered(disp, tmp_path / "denoise.png")
+    assert len(_image_axes(disp)) == 12
+    rows = [disp.axes_[i, 0].get_ylabel() for i in range(3)]
+    assert rows == ["noisy input", "reconstruction", "original"]
+    np.testing.assert_allclose(
+        disp.X_reconstructed, dae.predict(X_noisy[:4]), rtol=1e-5
+    )
+    with pytest.raises(ValueError, match="X_noisy"):
+        ReconstructionDisplay.from_estimator(dae, X, image_shape=(8, 8), X_noisy=X[:3])
+
+
+def test_reconstruction_uses_estimator_image_shape_and_given_ax(digits, tmp_path):
+    fig, ax = plt.subplots()
+    disp = ReconstructionDisplay.from_estimator(
+        _Identity(), digits[0], n_images=3, ax=ax
+    )
+    assert disp.ax_ is ax and disp.figure_ is fig
+    assert len(_image_axes(disp)) == 6
+    assert all(a.figure is fig for a in disp.axes_.ravel())
+    assert_rendered(disp, tmp_path / "identity.png")
+
+
+def test_reconstruction_bars_for_tabular_data(ae2, digits, tmp_path):
+    X = digits[0]
+    disp = ReconstructionDisplay.from_estimator(ae2, X)
+    assert_rendered(disp, tmp_path / "bars.png")
+    assert disp.axes_ is None
+    assert len(disp.bars_) == X.shape[1] == len(disp.ax_.patches)
+    expected = np.mean((X - ae2.predict(X)) ** 2, axis=0)
+    np.testing.assert_allclose(disp.errors_, expected, rtol=1e-5)
+    heights = [bar.get_height() for bar in disp.bars_]
+    np.testing.assert_allclose(heights, disp.errors_)
+    ticks = [t.get_text() for t in disp.ax_.get_xticklabels()]
+    assert ticks[:2] == ["x0", "x1"]
+
+
+def test_reconstruction_feature_names_and_bad_image_shape():
+    X = np.arange(6.0).reshape(2, 3)
+    disp = ReconstructionDisplay(X, X + 1, feature_names=["a", "b", "c"]).plot()
+    assert [t.get_text() for t in disp.ax_.get_xticklabels()] == ["a", "b", "c"]
+    np.testing.assert_allclose(disp.errors_, 1.0)
+    with pytest.raises(ValueError, match="image_shape"):
+        ReconstructionDisplay(X, X, image_shape=(2, 2))
+
+
+# ------------------------------------------------------------- latent space
+
+
+def test_latent_space_2d_with_labels(ae2, digits, tmp_path):
+    X, y = digits
+    disp = LatentSpaceDisplay.from_estimator(ae2, X, y)
+    assert_rendered(disp, tmp_path / "latent.png")
+    np.testing.assert_allclose(disp.scatter_.get_offsets(), ae2.transform(X), rtol=1e-5)
+    assert len(disp.legend_.get_texts()) == len(np.unique(y))
+    assert disp.colorbar_ is None
+    assert disp.ax_.get_xlabel() == "code 1"
+
+
+@pytest.mark.parametrize("method, label", [("pca", "PCA 1"), ("tsne", "t-SNE 1")])
+def test_latent_space_projects_wide_codes(ae4, digits, method, label, tmp_path):
+    X, y = digits
+    _, ax = plt.subplots()
+    disp = LatentSpaceDisplay.from_estimator(
+        ae4, X[:120], y[:120].astype(float), method=method, random_state=0, ax=ax
+    )
+    assert disp.ax_ is ax
+    assert disp.scatter_.get_offsets().shape == (120, 2)
+    assert disp.ax_.get_xlabel() == label
+    assert disp.colorbar_ is not None and disp.legend_ is None  # float y
+    assert len(disp.figure_.axes) == 2  # the scatter and its colorbar
+    assert_rendered(disp, tmp_path / f"{method}.png")
+
+
+def test_latent_space_1d_and_unlabelled(tmp_path):
+    codes = np.linspace(-1, 1, 30)[:, None]
+    disp = LatentSpaceDisplay(codes).plot()
+    np.testing.assert_allclose(disp.scatter_.get_offsets()[:, 0], np.arange(30))
+    assert disp.ax_.get_ylabel() == "code"
+    assert disp.legend_ is None and disp.colorbar_ is None
+    assert_rendered(disp, tmp_path / "strip.png")
+
+
+def test_latent_space_rejects_unknown_method(ae2, digits):
+    with pytest.raises(ValueError, match="method must be one of"):
+        LatentSpaceDisplay.from_estimator(ae2, digits[0], method="umap")
+
+
+# ---------------------------------------------------------- PCA comparison
+
+
+def test_pca_comparison(digits, tmp_path):
+    X = digits[0]
+    est = AutoencoderTransformer(**SMALL)
+    disp = PCAComparisonDisplay.from_estimator(
+        est, X[:250], X[250:], encoding_dims=(1, 2)
+    )
+    assert_rendered(disp, tmp_path / "pca.png")
+    assert "encoding_dim_" not in vars(est) and not hasattr(est, "model_")
+    np.testing.assert_array_equal(disp.encoding_dims, [1, 2])
+    assert disp.ae_mse_.shape == disp.pca_mse_.shape == (2,)
+    assert np.all(disp.ae_mse_ > 0) and disp.pca_mse_[1] < disp.pca_mse_[0]
+    np.testing.assert_allclose(disp.ae_line_.get_ydata(), disp.ae_mse_)
+    np.testing.assert_allclose(disp.pca_line_.get_ydata(), disp.pca_mse_)
+    assert len(disp.ax_.get_lines()) == 2
+    assert disp.ax_.get_ylabel() == "test reconstruction MSE"
+
+
+def test_pca_comparison_replots_numbers_and_validates(digits, tmp_path):
+    _, ax = plt.subplots()
+    disp = PCAComparisonDisplay([2, 4], [10.4, 6.1], [13.8, 10.0]).plot(ax=ax)
+    assert disp.ax_ is ax and len(ax.get_lines()) == 2
+    assert_rendered(disp, tmp_path / "replot.png")
+    with pytest.raises(ValueError, match="equal lengths"):
+        PCAComparisonDisplay([2, 4], [1.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="encoding_dims"):
+        PCAComparisonDisplay.from_estimator(
+            AutoencoderTransformer(), digits[0][:10], encoding_dims=(20,)
+        )
+
+
+# ----------------------------------------------------------------- anomaly
+
+
+def test_anomaly_default_contamination(ae2, digits, tmp_path):
+    X = digits[0]
+    disp = AnomalyDisplay.from_estimator(ae2, X)
+    assert_rendered(disp, tmp_path / "anomaly.png")
+    np.testing.assert_allclose(disp.errors_, -ae2.score_samples(X))
+    assert disp.threshold_ == pytest.approx(np.quantile(disp.errors_, 0.95))
+    assert disp.threshold_line_.get_xdata()[0] == disp.threshold_
+    assert disp.is_anomaly_.sum() == np.sum(disp.errors_ > disp.threshold_)
+    assert len(disp.ax_.patches) > 1  # the histogram's bars
+    assert "reconstruction error" in disp.ax_.get_xlabel()
+
+
+def test_anomaly_threshold_and_contamination(ae2, digits):
+    X = digits[0]
+    _, ax = plt.subplots()
+    disp = AnomalyDisplay.from_estimator(ae2, X, threshold=1.5, ax=ax)
+    assert disp.ax_ is ax and disp.threshold_ == 1.5
+    assert disp.threshold_line_.get_xdata()[0] == 1.5
+    disp = AnomalyDisplay.from_estimator(ae2, X, contamination=0.2)
+    assert disp.threshold_ == pytest.approx(np.quantile(disp.errors_, 0.8))
+    with pytest.raises(ValueError, match="not both"):
+        AnomalyDisplay.from_estimator(ae2, X, threshold=1.0, contamination=0.1)
+    with pytest.raises(ValueError, match="contamination"):
+        AnomalyDisplay.from_estimator(ae2, X, contamination=1.5)
