@@ -352,6 +352,77 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """
         return float(np.mean(self.score_samples(X)))
 
+    # ------------------------------------------------------ Keras export
+
+    def export_keras(self, directory):
+        """Write ``encoder.keras`` and ``decoder.keras`` for Keras-only serving.
+
+        The exported models work in the units of the data: the encoder maps raw
+        rows to codes and the decoder maps codes to raw reconstructions, the
+        estimator's scaling being folded in as ``Normalization`` layers. Load them
+        with ``keras.saving.load_model`` (no skae needed), or back into an
+        estimator with :meth:`from_keras`.
+
+        Parameters
+        ----------
+        directory : str or path-like
+            Folder to write into (created if missing).
+
+        Returns
+        -------
+        encoder_path, decoder_path : pathlib.Path
+        """
+        from pathlib import Path
+
+        from skae import _keras
+
+        check_is_fitted(self)
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = folder / "encoder.keras", folder / "decoder.keras"
+        models = _keras.with_scaling(
+            self.encoder_, self.decoder_, self.offset_, self.scale_
+        )
+        for model, path in zip(models, paths, strict=True):
+            model.save(path)
+        return paths
+
+    @classmethod
+    def from_keras(cls, encoder, decoder, **params):
+        """A fitted estimator around an exported (or any) encoder and decoder.
+
+        Parameters
+        ----------
+        encoder, decoder : keras.Model or str or path-like
+            Models, or ``.keras`` files such as :meth:`export_keras` writes,
+            mapping ``(None, n_features)`` rows to ``(None, encoding_dim)`` codes
+            and back, in the units of the data.
+        **params
+            Estimator parameters; ``encoding_dim`` is taken from the encoder.
+
+        Returns
+        -------
+        estimator : instance of cls
+            Ready for ``transform``, ``inverse_transform``, ``score``; its
+            ``history_`` is empty and ``n_iter_`` is 0. ``fit`` trains a new
+            model from scratch.
+        """
+        from skae import _keras
+
+        encoder, decoder = _keras.load(encoder), _keras.load(decoder)
+        n_features = encoder.input_shape[-1]
+        encoding_dim = encoder.output_shape[-1]
+        encoder, decoder = _keras.build_custom(
+            lambda n, k, seed: (encoder, decoder), n_features, encoding_dim, seed=0
+        )
+        est = cls(**{**params, "encoding_dim": encoding_dim})
+        est.model_ = _keras.assemble(encoder, decoder)
+        est.encoder_, est.decoder_ = encoder, decoder
+        est.offset_, est.scale_ = np.zeros(n_features), np.ones(n_features)
+        est.n_features_in_ = n_features
+        est.history_, est.n_iter_ = {}, 0
+        return est
+
     # ------------------------------------------------------- scikit-learn
 
     @property

@@ -7,15 +7,54 @@ importing TensorFlow takes seconds.
 import math
 import os
 import tempfile
+import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 # TensorFlow's C++ start-up chatter (CPU features, missing CUDA) is not the
 # user's business; users who want it set the variable themselves.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
+import contextlib  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+
+# Lines TensorFlow's C++ core writes straight to file descriptor 2 while it loads,
+# whatever TF_CPP_MIN_LOG_LEVEL says (TF 2.21): absl's banner, oneDNN and CUDA
+# probing. Anything else it writes is passed on.
+_STARTUP_NOISE = re.compile(
+    r"absl::InitializeLog|oneDNN custom operations|cuda drivers|cuInit|"
+    r"Unable to register cu|TF-TRT|computation placer|rebuild TensorFlow|"
+    r"cpu_feature_guard|^\s*$"
+)
+
+
+@contextlib.contextmanager
+def _quiet_stderr_fd():
+    """Capture fd 2 while TensorFlow loads; replay all but its start-up noise."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (embedded interpreters)
+        yield
+        return
+    with tempfile.TemporaryFile(mode="w+b") as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            for line in captured.read().decode(errors="replace").splitlines():
+                if not _STARTUP_NOISE.search(line):
+                    print(line, file=sys.stderr)
+
+
+with _quiet_stderr_fd():
+    import keras  # noqa: E402
+    import tensorflow as tf  # noqa: E402
 
 from skae._layers import Autoencoder, Corruption  # noqa: E402
 
@@ -261,6 +300,29 @@ def _batches(X, indices, batch_size, shuffle_seed=None):
     return data.batch(batch_size).map(gather).prefetch(tf.data.AUTOTUNE)
 
 
+class EpochProgress(keras.callbacks.Callback):
+    """One line per epoch: loss, val_loss, elapsed time and an upper bound on the
+    time left. Plain ``print`` lines, so terminals and Jupyter show them alike
+    (Keras's own bar redraws per step, which ``steps_per_execution`` hides)."""
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = epochs
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        elapsed = time.perf_counter() - self.start
+        left = elapsed / (epoch + 1) * (self.epochs - epoch - 1)
+        losses = " - ".join(f"{k} {v:.4g}" for k, v in (logs or {}).items())
+        print(
+            f"epoch {epoch + 1}/{self.epochs} - {losses} - {elapsed:.1f}s elapsed"
+            f" - ETA {left:.0f}s (at most)",
+            flush=True,
+        )
+
+
 def train(
     model,
     X,
@@ -312,12 +374,14 @@ def train(
         ),
         *callbacks,
     ]
+    if verbose:
+        all_callbacks.append(EpochProgress(epochs))
     history = model.fit(
         train_data,
         epochs=epochs,
         validation_data=val_data,
         callbacks=all_callbacks,
-        verbose=2 if verbose else 0,
+        verbose=0,
         shuffle=False,  # the dataset shuffles itself, with its own seed
     )
     return {k: [float(v) for v in values] for k, values in history.history.items()}
@@ -336,6 +400,27 @@ def predict(model, X):
             )
         out.append(model(chunk, training=False).numpy()[:n])
     return np.concatenate(out)
+
+
+def with_scaling(encoder, decoder, offset, scale):
+    """Encoder and decoder that work in the data's units: the estimator's
+    per-feature scaling is folded in as Normalization layers."""
+    variance = np.square(scale)
+    x = keras.Input(encoder.input_shape[1:], name="x")
+    h = keras.layers.Normalization(mean=offset, variance=variance, name="scaling")(x)
+    raw_encoder = keras.Model(x, encoder(h), name="encoder")
+    z = keras.Input(decoder.input_shape[1:], name="z")
+    out = keras.layers.Normalization(
+        mean=offset, variance=variance, invert=True, name="unscaling"
+    )(decoder(z))
+    return raw_encoder, keras.Model(z, out, name="decoder")
+
+
+def load(model):
+    """A Keras model, or one loaded from a ``.keras`` path."""
+    if isinstance(model, keras.Model):
+        return model
+    return keras.saving.load_model(model)
 
 
 def model_to_bytes(model):

@@ -1,0 +1,128 @@
+"""Progress, callbacks, Keras export and the notebook repr."""
+
+import os
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+
+from skae import AutoencoderTransformer, DenoisingAutoencoder
+
+SMALL = dict(encoding_dim=4, hidden_layer_sizes=(16,), epochs=3, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def X():
+    return load_digits().data[:300]
+
+
+FIT_SCRIPT = (
+    "from sklearn.datasets import load_digits\n"
+    "from skae import AutoencoderTransformer\n"
+    "X = load_digits().data[:200]\n"
+    "AutoencoderTransformer(epochs=3, verbose={verbose}).fit(X).transform(X)\n"
+)
+
+
+def run_fit(verbose):
+    done = subprocess.run(
+        [sys.executable, "-c", FIT_SCRIPT.format(verbose=verbose)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("TF_CPP")},
+    )
+    return done.stdout, done.stderr
+
+
+def test_verbose_0_prints_nothing_at_all():
+    # TensorFlow's own start-up lines included: the subprocess loads it afresh
+    assert run_fit(0) == ("", "")
+
+
+def test_verbose_1_prints_one_line_per_epoch():
+    out, err = run_fit(1)
+    lines = out.splitlines()
+    assert len(lines) == 3, out
+    for i, line in enumerate(lines, 1):
+        assert line.startswith(f"epoch {i}/3 - loss ")
+        assert "val_loss" in line and "elapsed" in line and "ETA" in line
+    assert err == ""
+
+
+def make_counter():
+    import keras
+
+    class Counter(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.epochs = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs += 1
+
+    return Counter()
+
+
+def test_user_callbacks_are_called_and_survive_clone(X):
+    counter = make_counter()
+    ae = AutoencoderTransformer(**SMALL, callbacks=[counter]).fit(X)
+    assert counter.epochs == ae.n_iter_ == 3
+    cloned = clone(ae)
+    assert cloned.get_params()["callbacks"][0] is not counter
+    cloned.fit(X)
+    assert_array_equal(cloned.transform(X), ae.transform(X))
+
+
+def test_keras_callbacks_pickle_with_the_estimator(X, tmp_path):
+    import keras
+
+    checkpoint = keras.callbacks.ModelCheckpoint(tmp_path / "best.keras")
+    ae = AutoencoderTransformer(**SMALL, callbacks=[checkpoint]).fit(X)
+    assert (tmp_path / "best.keras").exists()
+    loaded = pickle.loads(pickle.dumps(ae))
+    assert_array_equal(loaded.transform(X), ae.transform(X))
+
+
+@pytest.mark.parametrize("Estimator", [AutoencoderTransformer, DenoisingAutoencoder])
+def test_export_keras_and_load_back(Estimator, X, tmp_path):
+    import keras
+
+    ae = Estimator(**SMALL).fit(X)
+    encoder_path, decoder_path = ae.export_keras(tmp_path)
+    # Keras alone serves the models, in the data's units
+    encoder = keras.saving.load_model(encoder_path)
+    decoder = keras.saving.load_model(decoder_path)
+    Z = ae.transform(X)
+    assert_allclose(encoder.predict(X, verbose=0), Z, rtol=1e-4, atol=1e-4)
+    assert_allclose(decoder.predict(Z, verbose=0), ae.inverse_transform(Z), atol=1e-3)
+    # and back into an estimator, which behaves like the original
+    back = Estimator.from_keras(encoder_path, decoder_path)
+    assert back.encoding_dim == 4 and back.n_features_in_ == 64
+    assert_allclose(back.transform(X), Z, rtol=1e-4, atol=1e-4)
+    assert_allclose(back.score(X), ae.score(X), rtol=1e-4)
+    assert_array_equal(pickle.loads(pickle.dumps(back)).transform(X), back.transform(X))
+
+
+def test_export_needs_a_fitted_estimator(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        AutoencoderTransformer().export_keras(tmp_path)
+
+
+def test_html_repr_shows_the_parameters():
+    html = AutoencoderTransformer(encoding_dim=7, sparsity=0.5)._repr_html_()
+    assert "AutoencoderTransformer" in html
+    assert "encoding_dim" in html and "sparsity" in html
+
+
+def test_history_and_codes_are_plain_python_and_numpy(X):
+    ae = AutoencoderTransformer(**SMALL).fit(X)
+    assert all(isinstance(v, float) for v in ae.history_["loss"])
+    assert isinstance(ae.transform(X), np.ndarray)
