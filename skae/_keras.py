@@ -273,31 +273,17 @@ def assemble(encoder, decoder, *, corruption=None, contractive=0.0, seeds=None):
         )
         h = layer(h)
     return Autoencoder(
-        inputs, decoder(encoder(h)), contractive=contractive, name="autoencoder"
+        inputs,
+        decoder(encoder(h)),
+        contractive=contractive,
+        seed=seeds.next() if seeds is not None else None,
+        name="autoencoder",
     )
 
 
 def split_model(model):
     """Return the encoder and decoder that share ``model``'s weights."""
     return model.get_layer("encoder"), model.get_layer("decoder")
-
-
-def _batches(X, indices, batch_size, shuffle_seed=None):
-    """A dataset of ``(x, x)`` batches gathered from one in-memory copy of ``X``.
-
-    Shuffling indices rather than rows keeps the shuffle buffer at 8 bytes a row.
-    """
-    data = tf.data.Dataset.from_tensor_slices(indices)
-    if shuffle_seed is not None:
-        data = data.shuffle(
-            len(indices), seed=shuffle_seed, reshuffle_each_iteration=True
-        )
-
-    def gather(idx):
-        rows = tf.gather(X, idx)
-        return rows, rows
-
-    return data.batch(batch_size).map(gather).prefetch(tf.data.AUTOTUNE)
 
 
 class EpochProgress(keras.callbacks.Callback):
@@ -347,27 +333,20 @@ def train(
     validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
     and the best weights seen are kept, as in scikit-learn's MLP.
     """
-    X = tf.constant(X)
     batch_size = min(batch_size, len(train_idx))
-    steps = math.ceil(len(train_idx) / batch_size)
     lr = DEFAULT_LEARNING_RATES[optimizer] if learning_rate == "auto" else learning_rate
-    # One execution per epoch: Keras's per-step Python overhead otherwise
-    # dominates the small data sets scikit-learn users fit.
-    model.compile(
-        optimizer=OPTIMIZERS[optimizer](learning_rate=lr),
-        loss=loss,
-        steps_per_execution=steps,
-        jit_compile=False,
-    )
-    train_data = _batches(X, train_idx, batch_size, seeds.next() if shuffle else None)
-    val_data = None
+    model.compile(optimizer=OPTIMIZERS[optimizer](learning_rate=lr), loss=loss)
+    # One element per epoch: the rows, once in memory, and which of them train
+    # and validate; Autoencoder.train_step runs the epoch's batches in the graph.
+    epoch = {"X": tf.constant(X), "train_rows": tf.constant(train_idx)}
     if len(val_idx):
-        val_data = _batches(X, val_idx, max(batch_size, 1024))
-    monitor = "val_loss" if val_data is not None else "loss"
+        epoch["val_rows"] = tf.constant(val_idx)
+    model.epoch_batch_size = batch_size
+    model.epoch_shuffle = shuffle
     all_callbacks = [
         keras.callbacks.TerminateOnNaN(),
         keras.callbacks.EarlyStopping(
-            monitor=monitor,
+            monitor="val_loss" if len(val_idx) else "loss",
             min_delta=tol,
             patience=n_iter_no_change,
             restore_best_weights=True,
@@ -377,12 +356,12 @@ def train(
     if verbose:
         all_callbacks.append(EpochProgress(epochs))
     history = model.fit(
-        train_data,
+        tf.data.Dataset.from_tensors(epoch).repeat(),
         epochs=epochs,
-        validation_data=val_data,
+        steps_per_epoch=1,
+        shuffle=False,  # train_step shuffles, with the model's own seed
         callbacks=all_callbacks,
         verbose=0,
-        shuffle=False,  # the dataset shuffles itself, with its own seed
     )
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 
