@@ -78,11 +78,29 @@ def test_training_history(ae2, tmp_path):
     assert len(disp.loss_line_.get_xdata()) == ae2.n_iter_
     assert len(disp.val_loss_line_.get_ydata()) == ae2.n_iter_
     np.testing.assert_allclose(disp.loss_line_.get_ydata(), ae2.history_["loss"])
-    best = int(np.argmin(ae2.history_["val_loss"])) + 1
-    assert disp.best_epoch_ == best
+    best = disp.best_epoch_
+    assert 1 <= best <= ae2.n_iter_
     assert disp.best_line_.get_xdata()[0] == best
     labels = [t.get_text() for t in disp.ax_.get_legend().get_texts()]
     assert labels == ["loss", "val_loss", f"best epoch ({best})"]
+
+
+def test_best_epoch_is_the_epoch_early_stopping_keeps():
+    X = load_digits().data[:300]
+    ae = AutoencoderTransformer(
+        encoding_dim=2,
+        hidden_layer_sizes=(8,),
+        epochs=300,
+        n_iter_no_change=3,
+        tol=1e-3,
+        random_state=0,
+    ).fit(X)
+    assert ae.n_iter_ < 300  # it did stop early
+    disp = TrainingHistoryDisplay.from_estimator(ae)
+    # Keras stops n_iter_no_change epochs after the last improvement by > tol
+    assert disp.best_epoch_ == ae.n_iter_ - 3
+    # a decrease smaller than tol is no improvement
+    assert TrainingHistoryDisplay([5, 3, 2.99995], tol=1e-4).best_epoch_ == 2
 
 
 def test_training_history_marks_argmin_without_val_loss(tmp_path):
