@@ -1,11 +1,15 @@
-"""Fit time of skae against hand-written Keras and scikit-learn, as ratios in one run.
+"""skae's speed against hand-written Keras and scikit-learn, as ratios in one run.
 
-Workload (DESIGN.md): a 64-32-8-32-64 autoencoder on ``load_digits`` scaled to
-[0, 1], 100 epochs, batch 32, no early stopping. Each contender is timed
-``--repeats`` times after one warm-up; the table gives medians and ratios to the
-whole-epoch ``tf.function`` loop.
+1. Fit: an autoencoder with batch 32 and no early stopping, on ``load_digits``
+   (64-32-8-32-64, 100 epochs, as in DESIGN.md) and on 8 000 rows of 784
+   features (784-128-16-128-784, 20 epochs). Each contender is timed
+   ``--repeats`` times after one warm-up; medians, and ratios to a whole-epoch
+   ``tf.function`` loop.
+2. Growth: skae fit time from 1 000 to 64 000 rows of 784 features, 5 epochs.
+3. Transform: ``transform`` against calling the Keras encoder directly.
+4. GridSearchCV over 4 encoding_dim x 5 folds on load_digits, n_jobs=1 and 2.
 
-    python benchmarks/speed.py [--repeats 3] [--epochs 100]
+    python benchmarks/speed.py [--repeats 3] [--quick]
 """
 
 import argparse
@@ -24,20 +28,23 @@ from sklearn.neural_network import MLPRegressor  # noqa: E402
 
 import skae  # noqa: E402
 
+# (hidden width, code size) of the workload, set per data set by main()
+SHAPE = {"hidden": 32, "code": 8}
 
-def keras_model(keras):
-    inputs = keras.Input((64,))
-    h = keras.layers.Dense(32, activation="relu")(inputs)
-    h = keras.layers.Dense(8)(h)
-    h = keras.layers.Dense(32, activation="relu")(h)
-    outputs = keras.layers.Dense(64, activation="sigmoid")(h)
+
+def keras_model(keras, n_features):
+    inputs = keras.Input((n_features,))
+    h = keras.layers.Dense(SHAPE["hidden"], activation="relu")(inputs)
+    h = keras.layers.Dense(SHAPE["code"])(h)
+    h = keras.layers.Dense(SHAPE["hidden"], activation="relu")(h)
+    outputs = keras.layers.Dense(n_features, activation="sigmoid")(h)
     return keras.Model(inputs, outputs)
 
 
 def keras_numpy(X, epochs):
     import keras
 
-    model = keras_model(keras)
+    model = keras_model(keras, X.shape[1])
     model.compile("adam", "mse")
     model.fit(X, X, epochs=epochs, batch_size=32, verbose=0)
 
@@ -47,7 +54,7 @@ def tf_function_epoch(X, epochs):
     import keras
     import tensorflow as tf
 
-    model = keras_model(keras)
+    model = keras_model(keras, X.shape[1])
     optimizer = keras.optimizers.Adam()
     data = tf.constant(X)
     n = len(X)
@@ -70,8 +77,8 @@ def tf_function_epoch(X, epochs):
 
 def skae_fit(X, epochs):
     skae.AutoencoderTransformer(
-        8,
-        hidden_layer_sizes=(32,),
+        SHAPE["code"],
+        hidden_layer_sizes=(SHAPE["hidden"],),
         epochs=epochs,
         early_stopping=False,
         n_iter_no_change=epochs,
@@ -100,28 +107,103 @@ CONTENDERS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=100)
-    args = parser.parse_args()
-    X = (load_digits().data / 16.0).astype(np.float32)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; {len(X)} rows")
+def median_time(run, repeats):
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def fit_table(title, X, epochs, repeats):
     times = {}
     for name, run in CONTENDERS.items():
         run(X, 1)  # warm-up: imports, first tracing
-        samples = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            run(X, args.epochs)
-            samples.append(time.perf_counter() - start)
-        times[name] = statistics.median(samples)
-        print(f"  {name}: {times[name]:.2f} s (median of {args.repeats})", flush=True)
+        times[name] = median_time(lambda run=run: run(X, epochs), repeats)
     base = times["tf.function whole epoch"]
-    print(f"\n| how ({args.epochs} epochs, batch 32) | median s | × tf.function |")
+    print(f"\n{title}: {len(X)} rows x {X.shape[1]} features, {epochs} epochs")
+    print("| how (batch 32) | median s | x tf.function |")
     print("|---|---:|---:|")
     for name, seconds in times.items():
         print(f"| {name} | {seconds:.2f} | {seconds / base:.2f} |")
+
+
+def growth_table(sizes, epochs=5):
+    rng = np.random.default_rng(0)
+    print(f"\nfit time growth, 784 features, {epochs} epochs, 784-128-16-128-784")
+    print("| rows | fit s | s per 1 000 rows |")
+    print("|---:|---:|---:|")
+    for n in sizes:
+        X = rng.random((n, 784), dtype=np.float32)
+        ae = skae.AutoencoderTransformer(
+            16, epochs=epochs, early_stopping=False, n_iter_no_change=epochs
+        )
+        seconds = median_time(lambda ae=ae, X=X: ae.fit(X), 1)
+        print(f"| {n} | {seconds:.2f} | {seconds / n * 1000:.3f} |")
+
+
+def transform_table(repeats):
+    rng = np.random.default_rng(0)
+    X = rng.random((8000, 784), dtype=np.float32)
+    ae = skae.AutoencoderTransformer(16, epochs=1, scaling=None).fit(X)
+    print("\ntransform vs the Keras encoder (784-128-16, scaling=None)")
+    print("| rows | transform ms | encoder(X) ms | encoder.predict(X) ms | ratio |")
+    print("|---:|---:|---:|---:|---:|")
+    for n in (1, 100, 4000, 64000):
+        data = np.tile(X, (8, 1))[:n]
+        runs = {
+            "transform": lambda d=data: ae.transform(d),
+            "call": lambda d=data: ae.encoder_(d, training=False).numpy(),
+            "predict": lambda d=data: ae.encoder_.predict(d, verbose=0),
+        }
+        ms = {}
+        for name, run in runs.items():
+            run()
+            ms[name] = 1000 * median_time(run, max(repeats, 5))
+        ratio = ms["call"] / ms["transform"]
+        print(
+            f"| {n} | {ms['transform']:.2f} | {ms['call']:.2f} | "
+            f"{ms['predict']:.2f} | {ratio:.2f} |"
+        )
+
+
+def grid_search_table():
+    from sklearn.model_selection import GridSearchCV
+
+    X = load_digits().data
+    print("\nGridSearchCV, 4 encoding_dim x 5 folds, load_digits, 30 epochs")
+    print("| n_jobs | wall s |")
+    print("|---:|---:|")
+    walls = {}
+    for n_jobs in (1, 2):
+        search = GridSearchCV(
+            skae.AutoencoderTransformer(epochs=30, random_state=0),
+            {"encoding_dim": [2, 4, 8, 16]},
+            cv=5,
+            n_jobs=n_jobs,
+        )
+        walls[n_jobs] = median_time(lambda s=search: s.fit(X), 1)
+        print(f"| {n_jobs} | {walls[n_jobs]:.1f} |")
+    print(f"speed-up with 2 jobs: {walls[1] / walls[2]:.2f}x")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="digits fit table only")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, no GPU used")
+    X = (load_digits().data / 16.0).astype(np.float32)
+    fit_table("load_digits", X, 100, args.repeats)
+    if args.quick:
+        return
+    SHAPE.update(hidden=128, code=16)
+    images = np.random.default_rng(0).random((8000, 784), dtype=np.float32)
+    fit_table("784-feature rows", images, 20, args.repeats)
+    growth_table((1000, 4000, 16000, 64000))
+    transform_table(args.repeats)
+    grid_search_table()
 
 
 if __name__ == "__main__":

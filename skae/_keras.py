@@ -76,11 +76,15 @@ OPTIMIZERS = {
 # budgets people give an autoencoder; these are the rates the source tutorials use.
 DEFAULT_LEARNING_RATES = {"adam": 1e-3, "adadelta": 1.0, "rmsprop": 1e-3, "sgd": 1e-2}
 
-# Rows per forward pass in transform/inverse_transform. Every pass gets exactly
-# this many rows (the last one padded): float32 matrix products round differently
-# for different batch shapes, and a fixed shape makes each row's result
-# independent of the rows it is transformed with (scikit-learn checks this).
+# Inference batches. Up to LARGE_BATCH rows, every forward pass gets exactly
+# PREDICT_BATCH rows (the last padded), all in one compiled call: float32 matrix
+# products round differently for different batch shapes, and a fixed shape makes
+# each row's result independent of the rows it is transformed with (scikit-learn
+# checks this), while small calls skip Keras's eager per-layer dispatch. Larger
+# inputs go through the model in LARGE_BATCH-row eager calls, which run at the
+# speed of one whole-array call without its memory.
 PREDICT_BATCH = 256
+LARGE_BATCH = 4096
 
 
 class SeedSequence:
@@ -309,6 +313,11 @@ class EpochProgress(keras.callbacks.Callback):
         )
 
 
+def to_tensor(X):
+    """The training data as a TensorFlow tensor (one copy)."""
+    return tf.constant(X)
+
+
 def train(
     model,
     X,
@@ -327,7 +336,7 @@ def train(
     verbose,
     callbacks=(),
 ):
-    """Compile and fit ``model`` on rows of ``X``; return the Keras history dict.
+    """Compile and fit ``model`` on rows of the tensor ``X``; return the history.
 
     Training stops once the validation loss (the training loss when there are no
     validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
@@ -336,11 +345,11 @@ def train(
     batch_size = min(batch_size, len(train_idx))
     lr = DEFAULT_LEARNING_RATES[optimizer] if learning_rate == "auto" else learning_rate
     model.compile(optimizer=OPTIMIZERS[optimizer](learning_rate=lr), loss=loss)
-    # One element per epoch: the rows, once in memory, and which of them train
-    # and validate; Autoencoder.train_step runs the epoch's batches in the graph.
-    epoch = {"X": tf.constant(X), "train_rows": tf.constant(train_idx)}
+    # One element per epoch: which rows train and which validate.
+    epoch = {"train_rows": tf.constant(train_idx)}
     if len(val_idx):
         epoch["val_rows"] = tf.constant(val_idx)
+    model.epoch_rows = X
     model.epoch_batch_size = batch_size
     model.epoch_shuffle = shuffle
     all_callbacks = [
@@ -355,30 +364,64 @@ def train(
     ]
     if verbose:
         all_callbacks.append(EpochProgress(epochs))
-    history = model.fit(
-        tf.data.Dataset.from_tensors(epoch).repeat(),
-        epochs=epochs,
-        steps_per_epoch=1,
-        shuffle=False,  # train_step shuffles, with the model's own seed
-        callbacks=all_callbacks,
-        verbose=0,
-    )
+    try:
+        history = model.fit(
+            tf.data.Dataset.from_tensors(epoch).repeat(),
+            epochs=epochs,
+            steps_per_epoch=1,
+            shuffle=False,  # train_step shuffles, with the model's own seed
+            callbacks=all_callbacks,
+            verbose=0,
+        )
+    finally:
+        # The traced step holds the training data; a fitted model must not.
+        model.epoch_rows = None
+        model.train_function = None
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 
 
-def predict(model, X):
-    """Run ``model`` in inference mode on ``X``, in fixed-size batches; float32."""
-    X = np.asarray(X, dtype=np.float32)
-    out = []
-    for start in range(0, len(X), PREDICT_BATCH):
-        chunk = X[start : start + PREDICT_BATCH]
-        n = len(chunk)
-        if n < PREDICT_BATCH:
-            chunk = np.concatenate(
-                [chunk, np.zeros((PREDICT_BATCH - n, *X.shape[1:]), np.float32)]
+def predict(model, X, prepare=None):
+    """Run ``model`` in inference mode on ``X``; return float32 NumPy.
+
+    ``prepare`` (e.g. the estimator's scaling) is applied chunk by chunk, so a
+    large ``X`` is never copied whole.
+    """
+    prepare = prepare or (lambda chunk: np.asarray(chunk, dtype=np.float32))
+    n = len(X)
+    if n > LARGE_BATCH:
+        return np.concatenate(
+            [
+                model(prepare(X[i : i + LARGE_BATCH]), training=False).numpy()
+                for i in range(0, n, LARGE_BATCH)
+            ]
+        )
+    X = prepare(X)
+    pad = -n % PREDICT_BATCH
+    if pad:
+        X = np.concatenate([X, np.zeros((pad, *X.shape[1:]), np.float32)])
+    chunks = X.reshape(-1, PREDICT_BATCH, *X.shape[1:])
+    out = _fixed_batch_function(model)(chunks).numpy()
+    return out.reshape(-1, *out.shape[2:])[:n]
+
+
+def _fixed_batch_function(model):
+    """A compiled ``model`` over a stack of PREDICT_BATCH-row chunks, traced once
+    per model and kept on it (a cycle the garbage collector frees with it)."""
+    function = getattr(model, "_skae_fixed_batch", None)
+    if function is None:
+        in_shape = (PREDICT_BATCH, *model.input_shape[1:])
+        out_shape = (PREDICT_BATCH, *model.output_shape[1:])
+
+        @tf.function(input_signature=[tf.TensorSpec((None, *in_shape), tf.float32)])
+        def function(chunks):
+            return tf.map_fn(
+                lambda chunk: model(chunk, training=False),
+                chunks,
+                fn_output_signature=tf.TensorSpec(out_shape, tf.float32),
             )
-        out.append(model(chunk, training=False).numpy()[:n])
-    return np.concatenate(out)
+
+        model._skae_fixed_batch = function
+    return function
 
 
 def with_scaling(encoder, decoder, offset, scale):

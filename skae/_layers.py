@@ -71,8 +71,9 @@ class Autoencoder(keras.Model):
     encoder's Jacobian at each input row (Rifai et al., 2011), averaged over the
     batch and added to the loss.
 
-    Fed an :func:`epoch_data` element, :meth:`train_step` runs one shuffled epoch
-    of mini-batch steps inside the graph and reports ``loss`` and ``val_loss``.
+    Fed ``{"train_rows": ..., "val_rows": ...}`` (indices into ``epoch_rows``,
+    the scaled training data), :meth:`train_step` runs one shuffled epoch of
+    mini-batch steps inside the graph and reports ``loss`` and ``val_loss``.
     Keras's ``steps_per_execution`` with a ``tf.data`` pipeline was measured at
     1.7-2.4x a hand-written whole-epoch ``tf.function`` on small data (the
     per-batch iterator and the per-epoch ``evaluate`` call dominate); this runs
@@ -84,9 +85,10 @@ class Autoencoder(keras.Model):
         self.contractive = float(contractive)
         self.seed = seed
         self.shuffle_seed = keras.random.SeedGenerator(seed)
-        # Set by skae's training code before each fit.
+        # Set by skae's training code for the duration of one fit.
         self.epoch_batch_size = 32
         self.epoch_shuffle = True
+        self.epoch_rows = None
 
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
@@ -103,7 +105,9 @@ class Autoencoder(keras.Model):
             return super().train_step(data)
         import tensorflow as tf
 
-        X, rows = data["X"], data["train_rows"]
+        # The rows are captured by the traced step rather than fed by tf.data,
+        # which copies a dataset element on every epoch.
+        X, rows = self.epoch_rows, data["train_rows"]
         if self.epoch_shuffle:
             rows = keras.random.shuffle(rows, seed=self.shuffle_seed)
         n, size = tf.shape(rows)[0], self.epoch_batch_size

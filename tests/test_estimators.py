@@ -407,3 +407,28 @@ def test_unscaled_tabular_data_works_with_defaults():
     # units (proline is ~1000, hue ~1)
     r2 = 1 - residual.var(axis=0) / X.var(axis=0)
     assert r2.min() > 0.3, r2
+
+
+# ------------------------------------------------------------- inference
+
+
+def test_large_inputs_match_small_calls(fitted, digits):
+    from skae import _keras
+
+    X = np.tile(digits[0], (15, 1))  # 6 000 rows: past the fixed-batch path
+    assert len(X) > _keras.LARGE_BATCH
+    assert_allclose(fitted.transform(X)[:50], fitted.transform(X[:50]), rtol=1e-5)
+    assert_allclose(fitted.predict(X)[-50:], fitted.predict(X[-50:]), rtol=1e-5)
+
+
+def test_small_calls_are_traced_once(fitted, digits):
+    X = digits[0]
+    for n in (1, 7, 100, 300, 1000):
+        fitted.transform(X[:n])
+    function = fitted.encoder_._skae_fixed_batch
+    assert function.experimental_get_tracing_count() == 1
+
+
+def test_a_fitted_model_does_not_hold_the_training_data(fitted):
+    assert fitted.model_.epoch_rows is None
+    assert fitted.model_.train_function is None
