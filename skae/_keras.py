@@ -4,6 +4,7 @@ It is imported on the first ``fit`` or unpickle, never by ``import skae``, becau
 importing TensorFlow takes seconds.
 """
 
+import functools
 import math
 import os
 import tempfile
@@ -313,6 +314,13 @@ class EpochProgress(keras.callbacks.Callback):
         )
 
 
+def _keep_retracing_quiet(record):
+    """Logging filter for the duration of a fit: each fit traces Keras's train
+    function once, by design, and a run of short fits (a grid search) would set
+    off TensorFlow's "excessive retracing" warning, which blames the user."""
+    return "triggered tf.function retracing" not in record.getMessage()
+
+
 def to_tensor(X):
     """The training data as a TensorFlow tensor (one copy)."""
     return tf.constant(X)
@@ -364,6 +372,8 @@ def train(
     ]
     if verbose:
         all_callbacks.append(EpochProgress(epochs))
+    tf_logger = tf.get_logger()
+    tf_logger.addFilter(_keep_retracing_quiet)
     try:
         history = model.fit(
             tf.data.Dataset.from_tensors(epoch).repeat(),
@@ -377,6 +387,7 @@ def train(
         # The traced step holds the training data; a fitted model must not.
         model.epoch_rows = None
         model.train_function = None
+        tf_logger.removeFilter(_keep_retracing_quiet)
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 
 
@@ -410,18 +421,24 @@ def _fixed_batch_function(model):
     function = getattr(model, "_skae_fixed_batch", None)
     if function is None:
         in_shape = (PREDICT_BATCH, *model.input_shape[1:])
-        out_shape = (PREDICT_BATCH, *model.output_shape[1:])
-
-        @tf.function(input_signature=[tf.TensorSpec((None, *in_shape), tf.float32)])
-        def function(chunks):
-            return tf.map_fn(
-                lambda chunk: model(chunk, training=False),
-                chunks,
-                fn_output_signature=tf.TensorSpec(out_shape, tf.float32),
-            )
-
+        signature = [tf.TensorSpec((None, *in_shape), tf.float32)]
+        # A partial, not a closure: TensorFlow counts traces per code object, and
+        # one trace for each of many models (a grid search) would otherwise set
+        # off its "excessive retracing" warning.
+        function = tf.function(
+            functools.partial(_map_chunks, model), input_signature=signature
+        )
         model._skae_fixed_batch = function
     return function
+
+
+def _map_chunks(model, chunks):
+    out_shape = (PREDICT_BATCH, *model.output_shape[1:])
+    return tf.map_fn(
+        lambda chunk: model(chunk, training=False),
+        chunks,
+        fn_output_signature=tf.TensorSpec(out_shape, tf.float32),
+    )
 
 
 def with_scaling(encoder, decoder, offset, scale):

@@ -126,3 +126,20 @@ def test_history_and_codes_are_plain_python_and_numpy(X):
     ae = AutoencoderTransformer(**SMALL).fit(X)
     assert all(isinstance(v, float) for v in ae.history_["loss"])
     assert isinstance(ae.transform(X), np.ndarray)
+
+
+def test_many_short_fits_print_nothing():
+    # a grid search: one trace per fit is by design, and must not be reported
+    # as TensorFlow's "excessive retracing"
+    code = (
+        "from sklearn.datasets import load_digits\n"
+        "from skae import AutoencoderTransformer\n"
+        "X = load_digits().data[:200]\n"
+        "for seed in range(8):\n"
+        "    ae = AutoencoderTransformer(2, epochs=1, random_state=seed)\n"
+        "    ae.fit(X).transform(X)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert (done.stdout, done.stderr) == ("", "")
