@@ -160,6 +160,21 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         shape = tuple(self.image_shape)
         if len(shape) == 2:
             shape = (*shape, 1)
+        # One -1, as in numpy.reshape, stands for whatever the row length leaves.
+        known = [v for v in shape if v != -1]
+        if (
+            len(shape) == 3
+            and len(known) == 2
+            and all(isinstance(v, Integral) and v > 0 for v in known)
+        ):
+            rest, remainder = divmod(n_features, int(np.prod(known)))
+            if remainder or not rest:
+                raise ValueError(
+                    f"image_shape={tuple(self.image_shape)} cannot reshape rows of "
+                    f"{n_features} features: {n_features} is not a multiple of "
+                    f"{int(np.prod(known))}."
+                )
+            shape = tuple(rest if v == -1 else v for v in shape)
         _check_sizes("image_shape", shape, "(28, 28) or (64, 64, 3)", allow_empty=False)
         if len(shape) != 3 or int(np.prod(shape)) != n_features:
             raise ValueError(

@@ -78,8 +78,9 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
 
     image_shape : tuple of int, default=None
         ``(height, width)`` or ``(height, width, channels)`` of the images held,
-        flattened, in each row of ``X`` (channels last). Needed by the conv
-        architectures; used by the plotting helpers.
+        flattened, in each row of ``X`` (channels last). One entry may be -1,
+        as in :func:`numpy.reshape`: ``(1, -1)`` treats each row as a 1-D
+        signal. Needed by the conv architectures; used by the plotting helpers.
 
     filters : tuple of int, default=(32, 64)
         Filters of the convolutional blocks, from the input inwards.

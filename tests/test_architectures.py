@@ -101,6 +101,15 @@ def test_odd_image_sizes_are_cropped_back(digits):
     assert ae.predict(X).shape == X.shape
 
 
+def test_image_shape_with_a_wildcard(digits):
+    ae = AutoencoderTransformer(
+        encoding_dim=4, architecture="conv", image_shape=(-1, 8), epochs=2
+    ).fit(digits)
+    assert ae.predict(digits).shape == digits.shape
+    with pytest.raises(ValueError, match="cannot reshape rows of 64 features"):
+        AutoencoderTransformer(architecture="conv", image_shape=(-1, 7)).fit(digits)
+
+
 def test_sparsity_lowers_code_activation(digits):
     def mean_code(sparsity):
         ae = AutoencoderTransformer(

@@ -26,9 +26,11 @@ def tiny_builder(n_features, encoding_dim, *, seed):
     return encoder, decoder
 
 
-# The convolutional architectures need image-shaped data, which the checks'
-# generic data sets (2 to 10 features) are not; tests/test_architectures.py
-# covers them.
+# The checks' data sets have 1 to 10 features: image_shape=(1, -1) makes each
+# row a one-pixel-high image for the convolutional architectures.
+CONV = dict(image_shape=(1, -1), filters=(4,), epochs=2)
+
+
 @parametrize_with_checks(
     [
         AutoencoderTransformer(**FAST),
@@ -42,6 +44,10 @@ def tiny_builder(n_features, encoding_dim, *, seed):
             batch_norm=True,
         ),
         AutoencoderTransformer(**FAST, builder=tiny_builder),
+        AutoencoderTransformer(
+            **{**FAST, **CONV}, architecture="conv", batch_norm=True
+        ),
+        DenoisingAutoencoder(**{**FAST, **CONV}, architecture="conv_pool"),
     ],
 )
 def test_sklearn_compatible(estimator, check):
