@@ -294,7 +294,7 @@ def split_model(model):
 class EpochProgress(keras.callbacks.Callback):
     """One line per epoch: loss, val_loss, elapsed time and an upper bound on the
     time left. Plain ``print`` lines, so terminals and Jupyter show them alike
-    (Keras's own bar redraws per step, which ``steps_per_execution`` hides)."""
+    (Keras's own bar counts steps, and skae trains one epoch per step)."""
 
     def __init__(self, epochs):
         super().__init__()
