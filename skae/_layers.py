@@ -110,21 +110,32 @@ class Autoencoder(keras.Model):
         X, rows = self.epoch_rows, data["train_rows"]
         if self.epoch_shuffle:
             rows = keras.random.shuffle(rows, seed=self.shuffle_seed)
-        n, size = tf.shape(rows)[0], self.epoch_batch_size
+        # Every batch has a static shape (the full ones in a loop, the rest in
+        # one last step), so XLA compiles the epoch once when Keras asks for it.
+        n, size = rows.shape[0], self.epoch_batch_size
+        full, rest = divmod(n, size)
 
-        def step(start):
-            batch = tf.gather(X, rows[start : start + size])
+        def step(batch_rows):
+            batch = tf.gather(X, batch_rows)
             with tf.GradientTape() as tape:
                 y_pred = self(batch, training=True)
                 loss = self.compute_loss(x=batch, y=batch, y_pred=y_pred)
             weights = self.trainable_weights
             grads = tape.gradient(loss, weights)
             self.optimizer.apply_gradients(zip(grads, weights, strict=True))
-            # Keras's own train_step feeds this private tracker the same way.
-            self._loss_tracker.update_state(loss, sample_weight=tf.shape(batch)[0])
-            return (start + size,)
+            return loss * batch_rows.shape[0]
 
-        tf.while_loop(lambda start: start < n, step, (tf.constant(0),))
+        def loop_body(i, total):
+            return i + 1, total + step(tf.slice(rows, [i * size], [size]))
+
+        _, total = tf.while_loop(
+            lambda i, total: i < full, loop_body, (tf.constant(0), tf.constant(0.0))
+        )
+        if rest:
+            total += step(rows[full * size :])
+        # The epoch's row-weighted mean loss, given to Keras's loss tracker once
+        # rather than per batch (its update is several ops a batch).
+        self._loss_tracker.update_state(total / n, sample_weight=n)
         logs = {"loss": self._loss_tracker.result()}
         if "val_rows" in data:
             X_val = tf.gather(X, data["val_rows"])
