@@ -55,6 +55,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "batch_norm": ["boolean"],
         "builder": [callable, None],
         "callbacks": [list, tuple, None],
+        "jit_compile": ["boolean", StrOptions({"auto"})],
     }
 
     # ------------------------------------------------------------------ fit
@@ -135,6 +136,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             seeds=seeds,
             verbose=self.verbose,
             callbacks=self.callbacks or (),
+            jit_compile=self.jit_compile,
         )
         if not all(np.isfinite(v).all() for v in history.values()):
             raise ValueError(
@@ -313,11 +315,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     def _encode(self, X):
         from skae import _keras
 
-        codes = _keras.predict(
-            self.encoder_,
-            X,
-            prepare=lambda x: self._scale(x, self.offset_, self.scale_),
-        )
+        identity = not np.any(self.offset_) and np.all(self.scale_ == 1)
+        scaling = () if identity else (self.offset_, self.scale_)
+        codes = _keras.predict(self.encoder_, X, *scaling)
         return codes.astype(X.dtype, copy=False)
 
     def _decode(self, Z):

@@ -92,6 +92,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         batch_norm=False,
         builder=None,
         callbacks=None,
+        jit_compile="auto",
         noise="gaussian",
         noise_factor=0.35,
     ):
@@ -123,6 +124,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         self.batch_norm = batch_norm
         self.builder = builder
         self.callbacks = callbacks
+        self.jit_compile = jit_compile
         self.noise = noise
         self.noise_factor = noise_factor
 

@@ -73,6 +73,7 @@ class AutoencoderTransformer(BaseAutoencoder):
         batch_norm=False,
         builder=None,
         callbacks=None,
+        jit_compile="auto",
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -102,3 +103,4 @@ class AutoencoderTransformer(BaseAutoencoder):
         self.batch_norm = batch_norm
         self.builder = builder
         self.callbacks = callbacks
+        self.jit_compile = jit_compile

@@ -416,17 +416,26 @@ def test_large_inputs_match_small_calls(fitted, digits):
     from skae import _keras
 
     X = np.tile(digits[0], (15, 1))  # 6 000 rows: past the fixed-batch path
-    assert len(X) > _keras.LARGE_BATCH
+    assert len(X) > _keras.LARGE_BATCH > _keras.FIXED_UP_TO
     assert_allclose(fitted.transform(X)[:50], fitted.transform(X[:50]), rtol=1e-5)
     assert_allclose(fitted.predict(X)[-50:], fitted.predict(X[-50:]), rtol=1e-5)
 
 
-def test_small_calls_are_traced_once(fitted, digits):
-    X = digits[0]
-    for n in (1, 7, 100, 300, 1000):
+def test_inference_is_traced_once_per_model(fitted, digits):
+    X = np.tile(digits[0], (15, 1))
+    for n in (1, 7, 100, 300, 1000, 5000, 6000):
         fitted.transform(X[:n])
-    function = fitted.encoder_._skae_fixed_batch
-    assert function.experimental_get_tracing_count() == 1
+        fitted.transform(X[:n].astype(np.float32))
+    functions = fitted.encoder_._skae_inference_scaled
+    for function in functions.values():
+        assert function.experimental_get_tracing_count() == 1
+
+
+def test_transform_matches_the_keras_encoder_on_scaled_rows(fitted, digits):
+    X = digits[0][:300]
+    scaled = ((X - fitted.offset_) / fitted.scale_).astype(np.float32)
+    expected = fitted.encoder_(scaled, training=False).numpy()
+    assert_allclose(fitted.transform(X), expected, rtol=1e-4, atol=1e-5)
 
 
 def test_a_fitted_model_does_not_hold_the_training_data(fitted):
