@@ -120,9 +120,7 @@ class Autoencoder(keras.Model):
             with tf.GradientTape() as tape:
                 y_pred = self(batch, training=True)
                 loss = self.compute_loss(x=batch, y=batch, y_pred=y_pred)
-            weights = self.trainable_weights
-            grads = tape.gradient(loss, weights)
-            self.optimizer.apply_gradients(zip(grads, weights, strict=True))
+            self._apply_gradients(tape.gradient(loss, self.trainable_weights))
             return loss * batch_rows.shape[0]
 
         def loop_body(i, total):
@@ -144,6 +142,28 @@ class Autoencoder(keras.Model):
                 x=X_val, y=X_val, y_pred=y_pred, training=False
             )
         return logs
+
+    def _apply_gradients(self, grads):
+        """``optimizer.apply_gradients``, from the cross-replica context when
+        training under TensorFlow's default (single-replica) strategy.
+
+        In a replica context, Keras's TensorFlow optimizer all-reduces the
+        gradients, which for one replica is the identity, but which registers a
+        new ``tf.custom_gradient`` in TensorFlow's global gradient registry on
+        every trace; that registry entry keeps the whole traced train step alive
+        (measured: about 1.3 MB per fit, never freed, in a grid search).
+        """
+        import tensorflow as tf
+
+        def apply(*_):
+            pairs = zip(grads, self.trainable_weights, strict=True)
+            self.optimizer.apply_gradients(pairs)
+
+        context = tf.distribute.get_replica_context()
+        if context is not None and not tf.distribute.has_strategy():
+            context.merge_call(apply)
+        else:
+            apply()
 
     def get_config(self):
         return {
