@@ -441,3 +441,21 @@ def test_transform_matches_the_keras_encoder_on_scaled_rows(fitted, digits):
 def test_a_fitted_model_does_not_hold_the_training_data(fitted):
     assert fitted.model_.epoch_rows is None
     assert fitted.model_.train_function is None
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_finished_fits_leave_no_traced_graph_behind(Estimator, digits):
+    """Every graph a fit traces (training and inference) is freed with the model:
+    a grid search's thousand fits must not pile up (benchmarks/memory.py)."""
+    import gc
+
+    def live_graphs():
+        gc.collect()
+        return sum(type(o).__name__ == "FuncGraph" for o in gc.get_objects())
+
+    X = digits[0]
+    Estimator(**SMALL).fit(X).transform(X[:3])  # TensorFlow's own first-use state
+    before = live_graphs()
+    for seed in range(3):
+        Estimator(**{**SMALL, "random_state": seed}).fit(X).transform(X[:3])
+    assert live_graphs() == before
