@@ -408,8 +408,9 @@ def predict(model, X, offset=None, scale=None):
     """Run ``model`` in inference mode on ``X``; return float32 NumPy.
 
     With ``offset`` and ``scale`` (the estimator's per-feature scaling), rows are
-    scaled as ``(X - offset) / scale`` inside the compiled call, so ``X`` is
-    never copied in NumPy (float64 input is cast to float32 a chunk at a time).
+    scaled as ``(X - offset) / scale`` inside the compiled call, so a large
+    ``X`` is never copied whole in NumPy (float64 input is cast to float32 a
+    chunk at a time; up to FIXED_UP_TO rows are copied into one padded array).
     """
     functions = _inference_functions(model, scaled=offset is not None)
     if offset is None:
@@ -427,16 +428,12 @@ def predict(model, X, offset=None, scale=None):
                 for i in range(0, n, LARGE_BATCH)
             ]
         )
-    full = n - n % PREDICT_BATCH
-    parts = []
-    if full:
-        chunks = _float32(X[:full]).reshape(-1, PREDICT_BATCH, *shape)
-        parts.append(functions["fixed"](chunks, *scaling).numpy())
-    if full < n:
-        last = np.zeros((1, PREDICT_BATCH, *shape), np.float32)
-        last[0, : n - full] = X[full:]
-        parts.append(functions["fixed"](last, *scaling).numpy())
-    out = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    # At most FIXED_UP_TO rows: padding them in one small copy costs less than
+    # a second compiled call for the last chunk.
+    chunks = np.zeros((-(-n // PREDICT_BATCH) * PREDICT_BATCH, *shape), np.float32)
+    chunks[:n] = X
+    chunks = chunks.reshape(-1, PREDICT_BATCH, *shape)
+    out = functions["fixed"](chunks, *scaling).numpy()
     return out.reshape(-1, *out.shape[2:])[:n]
 
 
