@@ -84,8 +84,9 @@ DEFAULT_LEARNING_RATES = {"adam": 1e-3, "adadelta": 1.0, "rmsprop": 1e-3, "sgd":
 # checks this on small inputs), while small calls skip Keras's eager per-layer
 # dispatch. Larger inputs go through one compiled call per LARGE_BATCH rows,
 # which runs at the speed of a whole-array call without its memory (padded
-# chunks measured 0.8x a bare encoder call at 4 000 rows).
-PREDICT_BATCH = 256
+# chunks measured 0.8x a bare encoder call at 4 000 rows). 128 rows: a 1-row call
+# computes 127 padded rows, and 256 made it 1.2-1.6x a bare call (measured).
+PREDICT_BATCH = 128
 FIXED_UP_TO = 1024
 LARGE_BATCH = 4096
 
