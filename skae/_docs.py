@@ -123,8 +123,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         On a CPU, ``True`` costs about a second of compilation per fit and then
         runs each epoch about 1.5-3.5 times faster (measured on a 2-core CPU, see
         ``benchmarks/README.md``): worth it for long fits on large data, not for
-        short ones. Results differ from
-        the uncompiled ones by floating-point rounding only."""
+        short ones. Results differ from the uncompiled ones by floating-point
+        rounding (and XLA's own random numbers for noise and dropout)."""
 
 SHARED_ATTRIBUTES = """encoder_ : keras.Model
         Maps scaled inputs to codes; shares its weights with ``model_``.
