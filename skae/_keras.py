@@ -371,6 +371,13 @@ def train(
     epoch = {"train_rows": tf.constant(train_idx)}
     if len(val_idx):
         epoch["val_rows"] = tf.constant(val_idx)
+    # Nothing in this one-element pipeline needs tuning, and tf.data's autotuning
+    # thread, which sleeps for growing periods, held up the end of one fit in
+    # two by about a second while the iterator waited for it to wake (measured
+    # on 784-feature fits of 4-5 s; benchmarks/speed.py).
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    epochs_data = tf.data.Dataset.from_tensors(epoch).repeat().with_options(options)
     model.epoch_rows = X
     model.epoch_batch_size = batch_size
     model.epoch_shuffle = shuffle
@@ -390,7 +397,7 @@ def train(
     tf_logger.addFilter(_keep_retracing_quiet)
     try:
         history = model.fit(
-            tf.data.Dataset.from_tensors(epoch).repeat(),
+            epochs_data,
             epochs=epochs,
             steps_per_epoch=1,
             shuffle=False,  # train_step shuffles, with the model's own seed
