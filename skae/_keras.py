@@ -57,7 +57,7 @@ with _quiet_stderr_fd():
     import keras  # noqa: E402
     import tensorflow as tf  # noqa: E402
 
-from skae._layers import Autoencoder, Corruption  # noqa: E402
+from skae._layers import Autoencoder, Corruption, FusedAdam  # noqa: E402
 
 if keras.backend.backend() != "tensorflow":  # pragma: no cover - environment
     raise ImportError(
@@ -67,7 +67,7 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover - environment
     )
 
 OPTIMIZERS = {
-    "adam": keras.optimizers.Adam,
+    "adam": FusedAdam,
     "adadelta": keras.optimizers.Adadelta,
     "rmsprop": keras.optimizers.RMSprop,
     "sgd": keras.optimizers.SGD,

@@ -197,3 +197,50 @@ def jacobian_norm(encoder, x):
         codes = encoder(x, training=False)
     jacobian = tape.batch_jacobian(codes, x)
     return ops.mean(ops.sum(ops.square(jacobian), axis=(1, 2)))
+
+
+@keras.saving.register_keras_serializable(package="skae")
+class FusedAdam(keras.optimizers.Adam):
+    """Keras's Adam, applied with TensorFlow's fused ``ResourceApplyAdam`` kernel.
+
+    Same update rule as :class:`keras.optimizers.Adam` (the kernel computes
+    ``alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)``, then ``m``, ``v`` and the
+    variable as Keras does), but one op per variable instead of about a dozen,
+    each making its own pass over the weights. Keras 3 dropped the fused kernel
+    that ``tf.keras`` used; on skae's small-batch training loop the per-op cost is
+    what dominates (benchmarks/speed.py). Under a ``tf.distribute`` strategy, with
+    ``amsgrad``, or with sparse gradients, Keras's own update runs.
+    """
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        import tensorflow as tf
+
+        if (
+            self.amsgrad
+            or tf.distribute.has_strategy()
+            or any(isinstance(g, tf.IndexedSlices) for g in grads)
+        ):
+            return super()._backend_update_step(grads, trainable_variables, learning_rate)
+        scalars = {}
+        for grad, variable in zip(grads, trainable_variables, strict=True):
+            dtype = variable.dtype
+            if dtype not in scalars:
+                step = ops.cast(self.iterations + 1, dtype)
+                beta_1 = ops.cast(self.beta_1, dtype)
+                beta_2 = ops.cast(self.beta_2, dtype)
+                scalars[dtype] = {
+                    "beta1_power": ops.power(beta_1, step),
+                    "beta2_power": ops.power(beta_2, step),
+                    "lr": ops.cast(learning_rate, dtype),
+                    "beta1": beta_1,
+                    "beta2": beta_2,
+                    "epsilon": ops.cast(self.epsilon, dtype),
+                }
+            index = self._get_variable_index(variable)
+            tf.raw_ops.ResourceApplyAdam(
+                var=variable.handle,
+                m=self._momentums[index].handle,
+                v=self._velocities[index].handle,
+                grad=ops.cast(grad, dtype),
+                **scalars[dtype],
+            )

@@ -1,0 +1,59 @@
+"""skae's fused Adam against Keras's own Adam."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skae import AutoencoderTransformer
+
+keras = pytest.importorskip("keras")
+from skae._layers import FusedAdam  # noqa: E402
+
+
+def train(optimizer, jit_compile=False, embedding=False, epochs=6):
+    """Weights and optimizer variables after a short, seeded fit."""
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    if embedding:
+        X = rng.integers(0, 20, size=(96, 5))
+        y = rng.random((96, 1), dtype=np.float32)
+        layers = [keras.layers.Embedding(20, 4), keras.layers.Flatten()]
+    else:
+        X = rng.random((96, 12), dtype=np.float32)
+        y = X
+        layers = [keras.layers.Dense(6, activation="relu")]
+    model = keras.Sequential(
+        [keras.Input(X.shape[1:]), *layers, keras.layers.Dense(y.shape[1])]
+    )
+    model.compile(optimizer, "mse", jit_compile=jit_compile)
+    model.fit(X, y, epochs=epochs, batch_size=16, shuffle=False, verbose=0)
+    return model.get_weights(), [np.asarray(v) for v in model.optimizer.variables]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"jit_compile": True}, {"embedding": True}],
+    ids=["graph", "xla", "sparse-gradients"],
+)
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_fused_adam_makes_keras_adams_updates(kwargs, amsgrad):
+    options = {"learning_rate": 0.01, "amsgrad": amsgrad}
+    fused = train(FusedAdam(**options), **kwargs)
+    reference = train(keras.optimizers.Adam(**options), **kwargs)
+    for ours, theirs in zip(fused[0] + fused[1], reference[0] + reference[1]):
+        assert_allclose(ours, theirs, rtol=1e-4, atol=1e-6)
+    # Training moved the weights, so the comparison above is not vacuous.
+    untrained = train(FusedAdam(**options), epochs=0, **kwargs)
+    assert not np.allclose(fused[0][0], untrained[0][0])
+
+
+def test_estimators_train_with_the_fused_adam_and_keep_it_when_pickled():
+    X = np.random.default_rng(0).random((120, 10))
+    ae = AutoencoderTransformer(3, epochs=3, random_state=0).fit(X)
+    assert type(ae.model_.optimizer) is FusedAdam
+    assert ae.model_.optimizer.iterations.numpy() > 0
+    restored = pickle.loads(pickle.dumps(ae))
+    assert type(restored.model_.optimizer) is FusedAdam
+    assert_allclose(restored.transform(X), ae.transform(X))
