@@ -221,7 +221,9 @@ class FusedAdam(keras.optimizers.Adam):
             or tf.distribute.has_strategy()
             or any(isinstance(g, tf.IndexedSlices) for g in grads)
         ):
-            return super()._backend_update_step(grads, trainable_variables, learning_rate)
+            return super()._backend_update_step(
+                grads, trainable_variables, learning_rate
+            )
         scalars = {}
         for grad, variable in zip(grads, trainable_variables, strict=True):
             dtype = variable.dtype

@@ -42,7 +42,8 @@ def test_fused_adam_makes_keras_adams_updates(kwargs, amsgrad):
     options = {"learning_rate": 0.01, "amsgrad": amsgrad}
     fused = train(FusedAdam(**options), **kwargs)
     reference = train(keras.optimizers.Adam(**options), **kwargs)
-    for ours, theirs in zip(fused[0] + fused[1], reference[0] + reference[1]):
+    pairs = zip(fused[0] + fused[1], reference[0] + reference[1], strict=True)
+    for ours, theirs in pairs:
         assert_allclose(ours, theirs, rtol=1e-4, atol=1e-6)
     # Training moved the weights, so the comparison above is not vacuous.
     untrained = train(FusedAdam(**options), epochs=0, **kwargs)
