@@ -374,8 +374,8 @@ def train(
         epoch["val_rows"] = tf.constant(val_idx)
     # Nothing in this one-element pipeline needs tuning, and tf.data's autotuning
     # thread, which sleeps for growing periods, held up the end of one fit in
-    # two by about a second while the iterator waited for it to wake (measured
-    # on 784-feature fits of 4-5 s; benchmarks/speed.py).
+    # two by about a second while the iterator waited for it to wake (timed
+    # around 784-feature fits of 4-5 s; fit times in benchmarks/speed.py).
     options = tf.data.Options()
     options.autotune.enabled = False
     epochs_data = tf.data.Dataset.from_tensors(epoch).repeat().with_options(options)
@@ -411,9 +411,10 @@ def train(
         model.train_function = None
         # TensorFlow's eager kernel cache keeps an entry for every op with
         # per-fit attributes (each new variable's handle, the dataset's ops) for
-        # the life of the process: 1.05 MB per fit, 0.18 MB with it cleared
-        # (benchmarks/memory.py). Keras's clear_session clears it the same way;
-        # dropped kernels are rebuilt on their next call.
+        # the life of the process: 1.05 MB per fit, 0.18 MB with it cleared (over
+        # 120 digits fits; benchmarks/memory.py shows flat RSS over 200). Keras's
+        # clear_session clears it the same way; dropped kernels are rebuilt on
+        # their next call.
         context.context().clear_kernel_cache()
         tf_logger.removeFilter(_keep_retracing_quiet)
     return {k: [float(v) for v in values] for k, values in history.history.items()}
