@@ -243,3 +243,31 @@ def test_xla_compiled_training_is_reproducible(digits):
     first = DenoisingAutoencoder(**kwargs).fit(X)
     second = DenoisingAutoencoder(**kwargs).fit(X)
     assert_array_equal(second.transform(X), first.transform(X))
+
+
+@pytest.mark.parametrize("Estimator", [AutoencoderTransformer, DenoisingAutoencoder])
+def test_default_jit_compile_follows_the_devices_tensorflow_sees(
+    Estimator, digits, monkeypatch
+):
+    """With the default jit_compile="auto", training compiles with XLA as soon as
+    TensorFlow lists an accelerator, with no change by the user, and stays
+    uncompiled on a CPU-only machine. The accelerator is faked here (the
+    listing only; the XLA program still runs on this machine's CPU)."""
+    import tensorflow as tf
+
+    list_devices = tf.config.list_physical_devices
+    kwargs = dict(encoding_dim=8, epochs=2, random_state=0, early_stopping=False)
+    sees_accelerator = any(d.device_type != "CPU" for d in list_devices())
+    here = Estimator(**kwargs).fit(digits[:115])
+    assert here.model_.jit_compile is sees_accelerator
+
+    fake_gpu = tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU")
+
+    def with_a_gpu(device_type=None):
+        extra = [fake_gpu] if device_type in (None, "GPU") else []
+        return list_devices(device_type) + extra
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", with_a_gpu)
+    on_gpu = Estimator(**kwargs).fit(digits[:115])
+    assert on_gpu.model_.jit_compile is True
+    assert on_gpu.history_["loss"][-1] < on_gpu.history_["loss"][0]
