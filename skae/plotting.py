@@ -35,6 +35,19 @@ def _name(estimator):
     return type(estimator).__name__
 
 
+def _reject_pipeline(estimator, display):
+    """A Pipeline's predict and history are not its autoencoder's: a clear
+    error instead of a plot in the wrong units."""
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(estimator, Pipeline):
+        raise TypeError(
+            f"{display}.from_estimator needs the autoencoder itself, got a "
+            "Pipeline. Pass its autoencoder step, e.g. pipe[-1], with the data "
+            "as that step sees it, e.g. pipe[:-1].transform(X)."
+        )
+
+
 class TrainingHistoryDisplay:
     """Training (and validation) loss per epoch, with the best epoch marked.
 
@@ -92,8 +105,14 @@ class TrainingHistoryDisplay:
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, name=None):
         """Plot ``estimator.history_``; ``name`` defaults to the class name."""
+        _reject_pipeline(estimator, cls.__name__)
         check_is_fitted(estimator, "history_")
         history = estimator.history_
+        if not history:
+            raise ValueError(
+                f"This {_name(estimator)} has no training history: it was "
+                "assembled by from_keras, not trained by fit."
+            )
         loss = getattr(estimator, "loss", None)
         disp = cls(
             history["loss"],
@@ -212,7 +231,9 @@ class ReconstructionDisplay:
         shown. ``X_noisy`` is never generated here: add noise yourself, e.g.
         ``X + np.random.default_rng(0).normal(scale=4, size=X.shape)``.
         """
+        _reject_pipeline(estimator, cls.__name__)
         check_is_fitted(estimator)
+        _check_n_images(n_images)
         if image_shape is None:
             image_shape = getattr(estimator, "image_shape", None)
         X_arr = np.asarray(X, dtype=float)
@@ -236,6 +257,7 @@ class ReconstructionDisplay:
 
     def plot(self, ax=None, *, n_images=8, cmap="gray"):
         """Draw the grid or the bar chart on ``ax``; return ``self``."""
+        _check_n_images(n_images)
         self.axes_ = self.bars_ = None
         if self.image_shape is None:
             n_features = len(self.errors_)
@@ -265,8 +287,9 @@ class ReconstructionDisplay:
                 ("reconstruction", self.X_reconstructed),
                 ("original", self.X),
             ]
-        ax = _new_axes(ax, figsize=(1.2 * n + 0.8, 1.3 * len(rows)))
+        ax = _new_axes(ax, figsize=(1.2 * n + 0.8, 1.3 * len(rows) + 0.3))
         ax.set_axis_off()
+        ax.set_title(self.estimator_name)
         spec = ax.get_subplotspec()
         grid = spec.subgridspec(len(rows), n, wspace=0.05, hspace=0.1) if spec else None
         # One intensity scale for every panel, so errors are visible as such.
@@ -294,12 +317,21 @@ class ReconstructionDisplay:
         return ax
 
 
+def _check_n_images(n_images):
+    if not (isinstance(n_images, int | np.integer) and n_images >= 1):
+        raise ValueError(f"n_images must be a positive integer, got {n_images!r}.")
+
+
 def _check_image_shape(image_shape, n_features):
     if image_shape is None:
         return None
     shape = tuple(int(v) for v in image_shape)
     if len(shape) == 2:
         shape = (*shape, 1)
+    # One -1, as in numpy.reshape (and the estimators' image_shape).
+    known = int(np.prod([v for v in shape if v != -1]))
+    if shape.count(-1) == 1 and known > 0 and n_features % known == 0:
+        shape = tuple(n_features // known if v == -1 else v for v in shape)
     if len(shape) != 3 or shape[2] not in (1, 3) or np.prod(shape) != n_features:
         raise ValueError(
             "image_shape must be (height, width) or (height, width, channels) with "
@@ -504,6 +536,7 @@ class PCAComparisonDisplay:
         """
         from sklearn.decomposition import PCA
 
+        _reject_pipeline(estimator, cls.__name__)
         X_eval = X_train if X_test is None else X_test
         X_eval_arr = np.asarray(X_eval, dtype=float)
         max_k = min(np.shape(X_train))

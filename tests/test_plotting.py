@@ -292,3 +292,51 @@ def test_anomaly_threshold_and_contamination(ae2, digits):
         AnomalyDisplay.from_estimator(ae2, X, threshold=1.0, contamination=0.1)
     with pytest.raises(ValueError, match="contamination"):
         AnomalyDisplay.from_estimator(ae2, X, contamination=1.5)
+
+
+# ------------------------------------------------------------ bad requests
+
+
+def test_image_shape_with_minus_one_as_the_estimators_accept(digits, tmp_path):
+    disp = ReconstructionDisplay.from_estimator(
+        _Identity(image_shape=(8, -1)), digits[0], n_images=2
+    )
+    assert disp.image_shape == (8, 8, 1)
+    X = np.random.default_rng(0).random((3, 48))
+    assert ReconstructionDisplay(X, X, image_shape=(4, -1, 3)).image_shape == (4, 4, 3)
+    with pytest.raises(ValueError, match="image_shape"):
+        ReconstructionDisplay(X, X, image_shape=(5, -1, 3))
+
+
+def test_image_grid_is_titled_with_the_estimator(ae2, digits):
+    disp = ReconstructionDisplay.from_estimator(ae2, digits[0], image_shape=(8, 8))
+    assert disp.ax_.get_title() == "AutoencoderTransformer"
+    with pytest.raises(ValueError, match="n_images must be a positive integer"):
+        ReconstructionDisplay.from_estimator(
+            ae2, digits[0], image_shape=(8, 8), n_images=0
+        )
+
+
+@pytest.mark.parametrize(
+    "display, args",
+    [
+        (TrainingHistoryDisplay, ()),
+        (ReconstructionDisplay, ("X",)),
+        (PCAComparisonDisplay, ("X",)),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_a_pipeline_gets_a_clear_error(display, args, digits):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipe = make_pipeline(StandardScaler(), AutoencoderTransformer())
+    args = [digits[0] if a == "X" else a for a in args]
+    with pytest.raises(TypeError, match=r"autoencoder itself.*pipe\[-1\]"):
+        display.from_estimator(pipe, *args)
+
+
+def test_history_of_an_estimator_assembled_from_keras(ae2):
+    rebuilt = AutoencoderTransformer.from_keras(ae2.encoder_, ae2.decoder_)
+    with pytest.raises(ValueError, match="no training history.*from_keras"):
+        TrainingHistoryDisplay.from_estimator(rebuilt)
