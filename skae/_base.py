@@ -13,6 +13,9 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+# Values per block of rows scaled at a time in float64 (32 MB of temporaries).
+SCALE_BLOCK = 1 << 22
+
 ACTIVATIONS = {"relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear"}
 
 
@@ -92,7 +95,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         _check_sizes("hidden_layer_sizes", self.hidden_layer_sizes, "(128,) or ()")
         _check_sizes("filters", self.filters, "(32, 64)", allow_empty=False)
         image_shape = self._image_shape(X.shape[1])
-        offset, scale = self._scaling_params(X)
+        offset, scale, constant = self._scaling_params(X)
         Xs = self._scale(X, offset, scale)
         output_activation = self._output_activation(Xs)
         if self.loss == "binary_crossentropy" and (Xs.min() < 0 or Xs.max() > 1):
@@ -147,6 +150,10 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.model_ = model
         self.encoder_, self.decoder_ = encoder, decoder
         self.offset_, self.scale_ = offset, scale
+        # A feature constant in training is reconstructed as that constant: the
+        # network never saw it vary, and its approximation of zero (the scaled
+        # constant) would come back in raw units, not the data's.
+        self._output_scale_ = np.where(constant, 0.0, scale)
         self.history_ = history
         self.n_iter_ = len(history["loss"])
 
@@ -186,26 +193,36 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return shape
 
     def _scaling_params(self, X):
-        """Per-feature ``offset`` and ``scale`` mapping X to the network's units."""
+        """Per-feature float64 ``offset`` and ``scale`` mapping X to the network's
+        units (with ``scaling="minmax"``, exactly onto [0, 1]), and which
+        features are constant."""
         if self.scaling is None:
-            return np.zeros(X.shape[1]), np.ones(X.shape[1])
+            ones = np.ones(X.shape[1])
+            return np.zeros(X.shape[1]), ones, ones == 0
         if self.scaling == "minmax":
-            offset = X.min(axis=0)
-            spread = X.max(axis=0) - offset
+            offset = X.min(axis=0).astype(np.float64)
+            spread = X.max(axis=0).astype(np.float64) - offset
         else:
-            offset = X.mean(axis=0)
-            spread = X.std(axis=0)
-        # A constant feature is passed through shifted, not divided by zero.
-        spread = np.where(spread > 0, spread, 1.0)
-        return offset.astype(np.float64), spread.astype(np.float64)
+            offset = X.mean(axis=0, dtype=np.float64)
+            spread = X.std(axis=0, dtype=np.float64)
+        # A constant feature is passed through shifted, not divided by zero (as
+        # scikit-learn's scalers do).
+        constant = ~(spread > 0)
+        return offset, np.where(constant, 1.0, spread), constant
 
     @staticmethod
     def _scale(X, offset, scale):
-        # One float32 copy (the network's dtype), then in-place float32 arithmetic:
-        # mixed float64/float32 ufuncs were measured 3x slower here.
-        out = X.astype(np.float32)
-        out -= offset.astype(np.float32)
-        out *= (1.0 / scale).astype(np.float32)
+        """``(X - offset) / scale`` as the network's float32, computed in float64
+        a block of rows at a time: rounding in float32 put min-max scaled maxima
+        at 1.0000001 and lost large offsets (1e7 + a spread of 1 came out in
+        steps of 1), and a block keeps the float64 temporaries small."""
+        out = np.empty(X.shape, np.float32)
+        inverse = 1.0 / scale
+        step = max(1, SCALE_BLOCK // max(1, X.shape[1]))
+        for start in range(0, len(X), step):
+            block = np.subtract(X[start : start + step], offset, dtype=np.float64)
+            block *= inverse
+            out[start : start + step] = block
         return out
 
     def _output_activation(self, Xs):
@@ -230,36 +247,38 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _build(self, _keras, n_features, image_shape, output_activation, seeds):
         """Encoder and decoder Keras models, from ``builder`` or the parameters."""
+        # Plain Python numbers: Keras rejects NumPy scalars (np.arange grids).
+        encoding_dim = int(self.encoding_dim)
         if self.builder is not None:
             return _keras.build_custom(
-                self.builder, n_features, self.encoding_dim, seeds.next()
+                self.builder, n_features, encoding_dim, seeds.next()
             )
         blocks = _keras.Blocks(
             seeds,
             activation=self.activation,
-            alpha=self.alpha,
-            dropout=self.dropout,
+            alpha=float(self.alpha),
+            dropout=float(self.dropout),
             batch_norm=self.batch_norm,
         )
         code = dict(
             code_activation=self.code_activation,
-            sparsity=self.sparsity,
+            sparsity=float(self.sparsity),
             output_activation=output_activation,
         )
         if self.architecture == "dense":
             return _keras.build_dense(
                 n_features,
-                self.encoding_dim,
+                encoding_dim,
                 blocks,
-                hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+                hidden_layer_sizes=tuple(map(int, self.hidden_layer_sizes)),
                 **code,
             )
         return _keras.build_conv(
             n_features,
-            self.encoding_dim,
+            encoding_dim,
             blocks,
             image_shape=image_shape,
-            filters=tuple(self.filters),
+            filters=tuple(map(int, self.filters)),
             pooling=self.architecture == "conv_pool",
             **code,
         )
@@ -300,11 +319,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """
         check_is_fitted(self)
         Z = check_array(X, dtype=[np.float64, np.float32])
-        if Z.shape[1] != self.encoding_dim:
+        if Z.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but {type(self).__name__}."
                 f"inverse_transform is expecting codes of encoding_dim="
-                f"{self.encoding_dim} features as input."
+                f"{self._n_features_out} features as input."
             )
         return self._decode(Z)
 
@@ -324,7 +343,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         from skae import _keras
 
         out = _keras.predict(self.decoder_, Z).astype(np.float64)
-        out *= self.scale_
+        out *= self._output_scale_
         out += self.offset_
         return out.astype(Z.dtype, copy=False)
 
@@ -402,11 +421,16 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         from skae import _keras
 
         check_is_fitted(self)
+        _keras.check_exportable_scaling(self.scale_)
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         paths = folder / "encoder.keras", folder / "decoder.keras"
         models = _keras.with_scaling(
-            self.encoder_, self.decoder_, self.offset_, self.scale_
+            self.encoder_,
+            self.decoder_,
+            self.offset_,
+            self.scale_,
+            self._output_scale_,
         )
         for model, path in zip(models, paths, strict=True):
             model.save(path)
@@ -444,6 +468,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         est.model_ = _keras.assemble(encoder, decoder)
         est.encoder_, est.decoder_ = encoder, decoder
         est.offset_, est.scale_ = np.zeros(n_features), np.ones(n_features)
+        est._output_scale_ = est.scale_
         est.n_features_in_ = n_features
         est.history_, est.n_iter_ = {}, 0
         return est
@@ -452,7 +477,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     @property
     def _n_features_out(self):
-        return self.encoding_dim
+        # The fitted width: encoding_dim may have been set since, without a refit.
+        return self.encoder_.output_shape[-1]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -116,7 +116,11 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
 
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks (e.g. ``TensorBoard``, ``ModelCheckpoint``) given to
-        ``Model.fit``.
+        ``Model.fit``. These very objects are called, so they keep what they
+        record (e.g. ``EarlyStopping.stopped_epoch``); once ``fit`` ends they no
+        longer hold the model, and the estimator pickles and clones with them
+        (not with a fitted ``CSVLogger``, which keeps its closed file: Python
+        cannot pickle that; ``set_params(callbacks=None)`` keeps the model).
 
     jit_compile : bool or "auto", default="auto"
         Compile each training epoch with XLA. ``"auto"`` follows Keras: on when

@@ -324,6 +324,44 @@ def test_bad_parameters(params, match, digits):
         ae.fit(digits[0])
 
 
+def test_numpy_numbers_are_accepted_as_parameters(digits):
+    """Grids built with np.arange or np.logspace hand NumPy scalars over."""
+    X = digits[0][:100]
+    params = dict(
+        encoding_dim=np.int64(4),
+        hidden_layer_sizes=np.array([16]),
+        learning_rate=np.float32(1e-3),
+        sparsity=np.float32(1e-5),
+        alpha=np.float64(1e-4),
+        dropout=np.float32(0.1),
+        epochs=np.int64(2),
+        batch_size=np.int32(16),
+    )
+    assert AutoencoderTransformer(**params).fit(X).transform(X).shape == (100, 4)
+    conv = AutoencoderTransformer(
+        np.int32(3),
+        architecture="conv_pool",
+        image_shape=np.array([8, 8]),
+        filters=np.array([4]),
+        epochs=2,
+    )
+    assert conv.fit(X).transform(X).shape == (100, 3)
+    search = GridSearchCV(
+        AutoencoderTransformer(**SMALL), {"encoding_dim": np.arange(2, 5, 2)}, cv=2
+    )
+    assert search.fit(X).best_params_["encoding_dim"] in (2, 4)
+
+
+def test_set_params_without_refit_keeps_the_fitted_code_width(digits):
+    X = digits[0][:100]
+    ae = AutoencoderTransformer(**SMALL).fit(X)
+    Z = ae.transform(X[:3])
+    ae.set_params(encoding_dim=8)
+    assert ae.inverse_transform(Z).shape == (3, 64)
+    assert len(ae.get_feature_names_out()) == 4
+    assert ae.set_output(transform="pandas").transform(X[:3]).shape == (3, 4)
+
+
 def test_bad_noise_parameters(digits):
     with pytest.raises(ValueError, match="noise"):
         DenoisingAutoencoder(**SMALL, noise="poisson").fit(digits[0])
@@ -350,10 +388,11 @@ DIVERGE = dict(
 )
 
 
-def test_diverging_loss_raises_and_leaves_an_unfitted_estimator(digits):
+def test_diverging_loss_raises_and_leaves_an_unfitted_estimator(digits, capsys):
     ae = AutoencoderTransformer(**SMALL, **DIVERGE)
     with pytest.raises(ValueError, match="NaN or infinite"):
         ae.fit(digits[0] * 1e3)
+    assert capsys.readouterr().out == ""  # verbose=0: the error says it all
     with pytest.raises(NotFittedError):
         ae.transform(digits[0])
 

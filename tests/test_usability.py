@@ -87,6 +87,10 @@ def test_keras_callbacks_pickle_with_the_estimator(X, tmp_path):
     assert (tmp_path / "best.keras").exists()
     loaded = pickle.loads(pickle.dumps(ae))
     assert_array_equal(loaded.transform(X), ae.transform(X))
+    # The callback does not hold the model (which would be pickled twice).
+    assert checkpoint.model is None
+    without = clone(ae).set_params(callbacks=None).fit(X)
+    assert len(pickle.dumps(ae)) < 1.1 * len(pickle.dumps(without))
 
 
 @pytest.mark.parametrize("Estimator", [AutoencoderTransformer, DenoisingAutoencoder])
