@@ -105,7 +105,9 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         Dropout rate after each hidden layer (active only while training).
 
     batch_norm : bool, default=False
-        Batch normalisation after each hidden layer or convolutional block.
+        Batch normalisation after each hidden layer or convolutional block, with
+        ``momentum=0.9`` (PyTorch's default), so that inference works after a
+        few epochs of a small data set too.
 
     builder : callable, default=None
         ``builder(n_features, encoding_dim, *, seed)`` returning ``(encoder,

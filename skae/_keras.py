@@ -148,7 +148,12 @@ class Blocks:
         else:
             h = keras.layers.Activation(activation)(h)
         if self.batch_norm:
-            h = keras.layers.BatchNormalization()(h)
+            # Moving statistics that follow the batches within a few dozen steps
+            # (PyTorch's default; Keras's 0.99 needs hundreds): with 0.99, conv
+            # + batch norm on 480 RGB patches scored a test MSE of 0.115 after
+            # 5 epochs, worse than the mean's 0.10, and 0.013 with 0.9; long fits
+            # ended level (0.0077 and 0.0079 after 35 epochs).
+            h = keras.layers.BatchNormalization(momentum=0.9)(h)
         if self.dropout:
             h = keras.layers.Dropout(self.dropout, seed=self.seeds.next())(h)
         return h

@@ -93,6 +93,24 @@ def test_conv_pool_on_colour_images(colour_patches):
     assert ae.predict(colour_patches).shape == colour_patches.shape
 
 
+def test_batch_norm_predicts_well_after_a_short_fit(colour_patches):
+    """Inference uses the moving statistics, which must have caught up with the
+    data after a few epochs of a small set (Keras's momentum 0.99 had not: test
+    error above the mean's)."""
+    X_train, X_test = colour_patches[:240], colour_patches[240:]
+    ae = AutoencoderTransformer(
+        encoding_dim=16,
+        architecture="conv",
+        image_shape=(16, 16, 3),
+        batch_norm=True,
+        batch_size=16,
+        epochs=5,
+        random_state=0,
+    ).fit(X_train)
+    mean_mse = np.mean((X_test - X_train.mean(axis=0)) ** 2)
+    assert -ae.score(X_test) < 0.5 * mean_mse
+
+
 def test_odd_image_sizes_are_cropped_back(digits):
     X = digits[:, :63]  # 7 x 9 "images": halving rounds up, so the decoder crops
     ae = AutoencoderTransformer(
