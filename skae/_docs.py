@@ -22,7 +22,11 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         ``inverse_transform`` undoes it, so reconstructions are in the units of
         the data. ``"minmax"`` maps the training range of each feature to [0, 1],
         ``"standard"`` to zero mean and unit variance, ``None`` uses the data as
-        given (for data already in [0, 1], e.g. images divided by 255).
+        given (for data already in [0, 1], e.g. images divided by 255). The
+        scaling is computed in float64, so float64 data far from zero (1e7 plus
+        a spread of 1) or beyond float32's range keep their precision before
+        the network's float32. A feature constant in training is passed
+        through shifted and reconstructed as that constant.
 
     loss : {"mse", "mae", "binary_crossentropy"}, default="mse"
         Training loss between the network's output and the (scaled) input.
@@ -150,7 +154,8 @@ SHARED_ATTRIBUTES = """encoder_ : keras.Model
         Number of epochs run.
 
     offset_, scale_ : ndarray of shape (n_features_in_,)
-        The scaling: the network sees ``(X - offset_) / scale_``.
+        The scaling: the network sees ``(X - offset_) / scale_`` (``scale_`` is 1
+        for a feature constant in training, as in scikit-learn's scalers).
 
     n_features_in_ : int
         Number of features seen during ``fit``.
