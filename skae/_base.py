@@ -104,6 +104,17 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 f"scaled training data spans [{Xs.min():.3g}, {Xs.max():.3g}]; "
                 "use scaling='minmax' or loss='mse'."
             )
+        if (
+            self.loss == "binary_crossentropy"
+            and self.builder is None
+            and output_activation != "sigmoid"
+        ):
+            raise ValueError(
+                "loss='binary_crossentropy' needs a sigmoid output: Keras clips "
+                "predictions to (0, 1), and an output outside it gets no gradient; "
+                f"got output_activation={self.output_activation!r}. Use 'sigmoid' "
+                "or 'auto' (sigmoid on data scaled into [0, 1])."
+            )
         seed = _fit_seed(self.random_state)
 
         from skae import _keras
@@ -167,6 +178,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 )
             return None
         shape = tuple(self.image_shape)
+        if len(shape) not in (2, 3):
+            raise ValueError(
+                "image_shape must have 2 entries (height, width) or 3 (height, "
+                f"width, channels), got {shape}."
+            )
         if len(shape) == 2:
             shape = (*shape, 1)
         # One -1, as in numpy.reshape, stands for whatever the row length leaves.

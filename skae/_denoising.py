@@ -25,7 +25,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
         ``noise_factor * N(0, 1)`` (in the scaled units) and clips to the
         per-feature training range; ``"masking"`` sets a fraction
         ``noise_factor`` of the inputs to their minimum; ``"salt_pepper"`` sets a
-        fraction ``noise_factor`` to their minimum or maximum.
+        fraction ``noise_factor`` to their minimum or maximum. With
+        ``scaling=None`` the scaled units are the data's own, so pick
+        ``noise_factor`` for the data's range (0.35 is for data in [0, 1]).
 
     noise_factor : float, default=0.35
         Noise standard deviation (gaussian) or corrupted fraction (masking,

@@ -10,7 +10,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
 
     activation : {"relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", \
 "linear"}, default="relu"
-        Activation of the hidden layers. The code layer is linear.
+        Activation of the hidden layers (the code layer's is
+        ``code_activation``).
 
     output_activation : {"auto", "sigmoid", "linear", ...}, default="auto"
         Activation of the reconstruction layer. ``"auto"`` picks ``"sigmoid"``
@@ -30,7 +31,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
 
     loss : {"mse", "mae", "binary_crossentropy"}, default="mse"
         Training loss between the network's output and the (scaled) input.
-        ``"binary_crossentropy"`` needs the scaled data in [0, 1].
+        ``"binary_crossentropy"`` needs the scaled data in [0, 1] and a sigmoid
+        output (``output_activation="auto"`` gives one there).
 
     optimizer : {"adam", "adadelta", "rmsprop", "sgd"}, default="adam"
         Keras optimizer. ``"adam"`` makes Keras's Adam updates with TensorFlow's

@@ -310,6 +310,28 @@ class StopOnNaN(keras.callbacks.TerminateOnNaN):
             self.model.stop_training = True
 
 
+class EarlyStoppingAtMinimum(keras.callbacks.EarlyStopping):
+    """Keras's EarlyStopping, restoring the weights of the epoch with the lowest
+    monitored loss, as scikit-learn's MLP keeps its best: Keras saves weights
+    only on an improvement by more than ``min_delta`` (``tol``), so smaller
+    gains were dropped and an older epoch restored (digits, tol=1e-3: epoch 44,
+    val_loss 0.00893, kept over epoch 53's 0.00827). ``min_delta`` still
+    decides when to stop."""
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self.lowest = np.inf
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        current = self.get_monitor_value(logs)
+        if current is not None and current < self.lowest:
+            self.lowest = current
+            if self.best_epoch != epoch:  # not saved by Keras just now
+                self.best_weights = self.model.get_weights()
+                self.best_epoch = epoch
+
+
 class EpochProgress(keras.callbacks.Callback):
     """One line per epoch: loss, val_loss, elapsed time and an upper bound on the
     time left. Plain ``print`` lines, so terminals and Jupyter show them alike
@@ -402,7 +424,7 @@ def train(
     model.epoch_shuffle = shuffle
     all_callbacks = [
         StopOnNaN(),
-        keras.callbacks.EarlyStopping(
+        EarlyStoppingAtMinimum(
             monitor="val_loss" if len(val_idx) else "loss",
             min_delta=tol,
             patience=n_iter_no_change,

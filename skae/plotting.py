@@ -61,16 +61,12 @@ class TrainingHistoryDisplay:
         Name of the loss, for the y-axis label.
     estimator_name : str, default=None
         Title of the plot.
-    tol : float, default=0.0
-        Smallest decrease that counts as an improvement, as in the estimator's
-        early stopping.
 
     Attributes
     ----------
     best_epoch_ : int
-        1-based epoch whose weights a skae estimator keeps: the last epoch that
-        lowered ``val_loss`` (``loss`` if there is none) by more than ``tol``,
-        by the rule of Keras's ``EarlyStopping``.
+        1-based epoch whose weights a skae estimator keeps: the first with the
+        lowest ``val_loss`` (``loss`` if there is none).
     loss_line_, val_loss_line_, best_line_ : matplotlib Line2D
         The curves and the vertical best-epoch marker (``val_loss_line_`` is
         None without validation loss).
@@ -88,19 +84,13 @@ class TrainingHistoryDisplay:
     True
     """
 
-    def __init__(
-        self, loss, val_loss=None, *, loss_name="loss", estimator_name=None, tol=0.0
-    ):
+    def __init__(self, loss, val_loss=None, *, loss_name="loss", estimator_name=None):
         self.loss = np.asarray(loss, dtype=float)
         self.val_loss = None if val_loss is None else np.asarray(val_loss, float)
         self.loss_name = loss_name
         self.estimator_name = estimator_name
-        self.tol = tol
         monitored = self.loss if self.val_loss is None else self.val_loss
-        best, self.best_epoch_ = np.inf, 1
-        for epoch, value in enumerate(monitored, 1):
-            if value + tol < best:
-                best, self.best_epoch_ = value, epoch
+        self.best_epoch_ = int(np.argmin(monitored)) + 1
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, name=None):
@@ -119,7 +109,6 @@ class TrainingHistoryDisplay:
             history.get("val_loss"),
             loss_name=f"{loss} loss" if isinstance(loss, str) else "loss",
             estimator_name=name or _name(estimator),
-            tol=getattr(estimator, "tol", 0.0),
         )
         return disp.plot(ax=ax)
 

@@ -212,6 +212,7 @@ def test_custom_builder_that_does_not_fit_the_data(digits):
         ({"architecture": "conv", "image_shape": (8, 7)}, "holds 56 values"),
         ({"architecture": "conv_pool", "image_shape": (8, 8, 2)}, "holds 128"),
         ({"architecture": "conv", "image_shape": (8, -8)}, "image_shape"),
+        ({"architecture": "conv", "image_shape": (8, 8, 1, 1)}, "2 entries"),
         ({"architecture": "rnn"}, "architecture"),
         ({"sparsity": -1.0}, "sparsity"),
         ({"contractive": -0.1}, "contractive"),

@@ -91,6 +91,17 @@ def test_early_stopping_stops_and_keeps_the_best_epoch(digits):
 # ----------------------------------------------------- pipelines and search
 
 
+def test_the_lowest_loss_epoch_is_kept_whatever_tol(digits):
+    """tol decides when to stop, not which weights are kept: Keras's own rule
+    kept the last epoch that improved by more than tol (here the first)."""
+    X = digits[0][:300] / 16
+    kwargs = dict(encoding_dim=8, epochs=5, early_stopping=False, random_state=0)
+    loose = AutoencoderTransformer(tol=0.5, **kwargs).fit(X)
+    strict = AutoencoderTransformer(tol=0.0, **kwargs).fit(X)
+    assert np.argmin(loose.history_["loss"]) == 4  # still falling at epoch 5
+    assert_array_equal(loose.transform(X), strict.transform(X))
+
+
 def test_pipeline_grid_search_with_a_classifier(digits):
     X, y = digits
     pipe = Pipeline(
@@ -316,6 +327,7 @@ def test_wrong_width(fitted, digits):
         ({"hidden_layer_sizes": (16, -2)}, "hidden_layer_sizes"),
         ({"hidden_layer_sizes": 16}, "hidden_layer_sizes"),
         ({"scaling": "robust"}, "scaling"),
+        ({"loss": "binary_crossentropy", "output_activation": "linear"}, "sigmoid"),
     ],
 )
 def test_bad_parameters(params, match, digits):

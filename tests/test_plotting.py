@@ -85,7 +85,9 @@ def test_training_history(ae2, tmp_path):
     assert labels == ["loss", "val_loss", f"best epoch ({best})"]
 
 
-def test_best_epoch_is_the_epoch_early_stopping_keeps():
+def test_best_epoch_is_the_epoch_whose_weights_are_kept():
+    from skae._base import _fit_seed
+
     X = load_digits().data[:300]
     ae = AutoencoderTransformer(
         encoding_dim=2,
@@ -97,10 +99,16 @@ def test_best_epoch_is_the_epoch_early_stopping_keeps():
     ).fit(X)
     assert ae.n_iter_ < 300  # it did stop early
     disp = TrainingHistoryDisplay.from_estimator(ae)
-    # Keras stops n_iter_no_change epochs after the last improvement by > tol
-    assert disp.best_epoch_ == ae.n_iter_ - 3
-    # a decrease smaller than tol is no improvement
-    assert TrainingHistoryDisplay([5, 3, 2.99995], tol=1e-4).best_epoch_ == 2
+    val_loss = ae.history_["val_loss"]
+    assert disp.best_epoch_ == np.argmin(val_loss) + 1
+    # The kept weights give that epoch's validation loss on the validation rows.
+    _, val_rows = ae._split(len(X), np.random.default_rng(_fit_seed(0)))
+    scaled = ((X[val_rows] - ae.offset_) / ae.scale_).astype(np.float32)
+    kept = np.mean((ae.model_(scaled, training=False).numpy() - scaled) ** 2)
+    np.testing.assert_allclose(kept, min(val_loss), rtol=1e-5)
+    # The first of equal minima; any decrease counts.
+    assert TrainingHistoryDisplay([5, 2, 2, 3]).best_epoch_ == 2
+    assert TrainingHistoryDisplay([5, 3, 2.99995]).best_epoch_ == 3
 
 
 def test_training_history_marks_argmin_without_val_loss(tmp_path):
