@@ -213,8 +213,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         units (with ``scaling="minmax"``, exactly onto [0, 1]), and which
         features are constant."""
         if self.scaling is None:
-            ones = np.ones(X.shape[1])
-            return np.zeros(X.shape[1]), ones, ones == 0
+            n = X.shape[1]
+            return np.zeros(n), np.ones(n), np.zeros(n, dtype=bool)
         if self.scaling == "minmax":
             offset = X.min(axis=0).astype(np.float64)
             spread = X.max(axis=0).astype(np.float64) - offset
@@ -236,9 +236,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         inverse = 1.0 / scale
         step = max(1, SCALE_BLOCK // max(1, X.shape[1]))
         for start in range(0, len(X), step):
-            block = np.subtract(X[start : start + step], offset, dtype=np.float64)
-            block *= inverse
-            out[start : start + step] = block
+            rows = slice(start, start + step)
+            scaled_float32(X[rows], offset, inverse, out=out[rows])
         return out
 
     def _output_activation(self, Xs):
@@ -526,6 +525,17 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             state["model_"] = _keras.model_from_bytes(state["model_"])
             state["encoder_"], state["decoder_"] = _keras.split_model(state["model_"])
         super().__setstate__(state)
+
+
+def scaled_float32(X, offset, inv_scale, out=None):
+    """``(X - offset) * inv_scale`` computed in float64 (a temporary the size
+    of ``X``), written as float32 into ``out`` (a new array if None)."""
+    scaled = np.subtract(X, offset, dtype=np.float64)
+    scaled *= inv_scale
+    if out is None:
+        return scaled.astype(np.float32)
+    out[...] = scaled
+    return out
 
 
 def _check_sizes(name, sizes, example, allow_empty=True):

@@ -58,6 +58,7 @@ with _quiet_stderr_fd():
     import tensorflow as tf  # noqa: E402
 from tensorflow.python.eager import context  # noqa: E402
 
+from skae._base import scaled_float32  # noqa: E402
 from skae._layers import Autoencoder, Corruption, FusedAdam  # noqa: E402
 
 if keras.backend.backend() != "tensorflow":  # pragma: no cover - environment
@@ -470,23 +471,23 @@ def predict(model, X, offset=None, scale=None):
     With ``offset`` and ``scale`` (the estimator's per-feature scaling), rows are
     scaled as ``(X - offset) / scale`` inside the compiled call, so a large
     ``X`` is never copied whole in NumPy (float64 input is cast to float32 a
-    chunk at a time, its offset subtracted on the way; up to FIXED_UP_TO rows
-    are copied into one padded array).
+    chunk at a time, scaled on the way when float32 would blur it; up to
+    FIXED_UP_TO rows are copied into one padded array).
     """
-    functions = _inference_functions(model, scaled=offset is not None)
     to_float32 = _float32
+    if offset is not None and X.dtype == np.float64 and _float32_blurs(offset, scale):
+        # Scale in float64, a chunk at a time, before the cast to float32, and
+        # call the unscaled functions: in float32, 1e7 plus a spread of 1 comes
+        # out in steps of 1, and 1e39 as infinity. Only then: it measured 30 %
+        # slower transforms of 64 000 rows.
+        to_float32 = functools.partial(
+            scaled_float32, offset=offset, inv_scale=1.0 / np.asarray(scale)
+        )
+        offset = None
+    functions = _inference_functions(model, scaled=offset is not None)
     if offset is None:
         scaling = ()
     else:
-        if X.dtype == np.float64 and _float32_blurs(offset, scale):
-            # Scale in float64, a chunk at a time, before the cast to float32
-            # (the compiled call then scales by 0 and 1): in float32, 1e7 plus
-            # a spread of 1 comes out in steps of 1, and 1e39 as infinity. Only
-            # then: it measured 30 % slower transforms of 64 000 rows.
-            to_float32 = functools.partial(
-                _float32, offset=offset, inv_scale=1.0 / np.asarray(scale)
-            )
-            offset, scale = np.zeros_like(offset), np.ones_like(scale)
         scaling = (
             tf.constant(offset, tf.float32),
             tf.constant(1.0 / np.asarray(scale), tf.float32),
@@ -522,13 +523,9 @@ def _float32_blurs(offset, scale):
     )
 
 
-def _float32(X, offset=None, inv_scale=None, out=None):
-    """``X`` as float32 (into ``out`` if given), scaled first in float64 as
-    ``(X - offset) * inv_scale`` if ``offset`` is given; no copy of contiguous
-    float32 rows."""
-    if offset is not None:
-        X = X - offset
-        X *= inv_scale
+def _float32(X, out=None):
+    """``X`` as float32, into ``out`` if given; no copy of contiguous float32
+    rows."""
     if out is None:
         return np.ascontiguousarray(X, dtype=np.float32)
     out[...] = X
