@@ -185,21 +185,15 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             )
         if len(shape) == 2:
             shape = (*shape, 1)
-        # One -1, as in numpy.reshape, stands for whatever the row length leaves.
-        known = [v for v in shape if v != -1]
-        if (
-            len(shape) == 3
-            and len(known) == 2
-            and all(isinstance(v, Integral) and v > 0 for v in known)
-        ):
-            rest, remainder = divmod(n_features, int(np.prod(known)))
-            if remainder or not rest:
-                raise ValueError(
-                    f"image_shape={tuple(self.image_shape)} cannot reshape rows of "
-                    f"{n_features} features: {n_features} is not a multiple of "
-                    f"{int(np.prod(known))}."
-                )
-            shape = tuple(rest if v == -1 else v for v in shape)
+        filled = fill_minus_one(shape, n_features)
+        if filled is None:
+            known = int(np.prod([v for v in shape if v != -1]))
+            raise ValueError(
+                f"image_shape={tuple(self.image_shape)} cannot reshape rows of "
+                f"{n_features} features: {n_features} is not a multiple of "
+                f"{known}."
+            )
+        shape = filled
         _check_sizes("image_shape", shape, "(28, 28) or (64, 64, 3)", allow_empty=False)
         if len(shape) != 3 or int(np.prod(shape)) != n_features:
             raise ValueError(
@@ -525,6 +519,22 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             state["model_"] = _keras.model_from_bytes(state["model_"])
             state["encoder_"], state["decoder_"] = _keras.split_model(state["model_"])
         super().__setstate__(state)
+
+
+def fill_minus_one(shape, n_features):
+    """``shape`` with its one -1 (as in numpy.reshape) replaced by whatever
+    rows of ``n_features`` leave; ``shape`` itself when it has no single -1
+    beside positive integers, None when ``n_features`` is not a multiple of
+    the rest."""
+    known = [v for v in shape if v != -1]
+    if len(known) != len(shape) - 1 or not all(
+        isinstance(v, Integral) and v > 0 for v in known
+    ):
+        return shape
+    rest, remainder = divmod(n_features, int(np.prod(known)))
+    if remainder or not rest:
+        return None
+    return tuple(rest if v == -1 else v for v in shape)
 
 
 def scaled_float32(X, offset, inv_scale, out=None):

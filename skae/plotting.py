@@ -13,6 +13,8 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
+from skae._base import fill_minus_one
+
 __all__ = [
     "AnomalyDisplay",
     "LatentSpaceDisplay",
@@ -318,9 +320,7 @@ def _check_image_shape(image_shape, n_features):
     if len(shape) == 2:
         shape = (*shape, 1)
     # One -1, as in numpy.reshape (and the estimators' image_shape).
-    known = int(np.prod([v for v in shape if v != -1]))
-    if shape.count(-1) == 1 and known > 0 and n_features % known == 0:
-        shape = tuple(n_features // known if v == -1 else v for v in shape)
+    shape = fill_minus_one(shape, n_features) or shape
     if len(shape) != 3 or shape[2] not in (1, 3) or np.prod(shape) != n_features:
         raise ValueError(
             "image_shape must be (height, width) or (height, width, channels) with "
