@@ -77,7 +77,7 @@ class Autoencoder(keras.Model):
     Keras's ``steps_per_execution`` with a ``tf.data`` pipeline was measured at
     1.7-2.4x a hand-written whole-epoch ``tf.function`` on small data (the
     per-batch iterator and the per-epoch ``evaluate`` call dominate); this runs
-    at 0.95x of it on ``load_digits`` (benchmarks/speed.py). Fed ordinary
+    at 0.95-1.07x of it on ``load_digits`` (benchmarks/speed.py). Fed ordinary
     ``(x, y)`` batches, it is a plain Keras model.
     """
 
