@@ -4,7 +4,7 @@
 """
 
 from skae._denoising import DenoisingAutoencoder
-from skae._dense import AutoencoderTransformer
+from skae._transformer import AutoencoderTransformer
 
 __all__ = ["AutoencoderTransformer", "DenoisingAutoencoder"]
 __version__ = "0.1.0"

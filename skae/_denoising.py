@@ -6,6 +6,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skae._base import BaseAutoencoder
 from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from skae._params import with_shared_parameters
 
 
 class DenoisingAutoencoder(BaseAutoencoder):
@@ -63,70 +64,11 @@ class DenoisingAutoencoder(BaseAutoencoder):
         "noise_factor": [Interval(Real, 0, None, closed="left")],
     }
 
+    @with_shared_parameters
     def __init__(
-        self,
-        encoding_dim=16,
-        *,
-        hidden_layer_sizes=(128,),
-        activation="relu",
-        output_activation="auto",
-        scaling="minmax",
-        loss="mse",
-        optimizer="adam",
-        learning_rate="auto",
-        epochs=200,
-        batch_size=32,
-        shuffle=True,
-        early_stopping=True,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        tol=1e-4,
-        random_state=None,
-        verbose=0,
-        architecture="dense",
-        image_shape=None,
-        filters=(32, 64),
-        code_activation="linear",
-        sparsity=0.0,
-        contractive=0.0,
-        alpha=0.0,
-        dropout=0.0,
-        batch_norm=False,
-        builder=None,
-        callbacks=None,
-        jit_compile="auto",
-        noise="gaussian",
-        noise_factor=0.35,
+        self, encoding_dim=16, *, noise="gaussian", noise_factor=0.35, **shared
     ):
-        self.encoding_dim = encoding_dim
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.output_activation = output_activation
-        self.scaling = scaling
-        self.loss = loss
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.random_state = random_state
-        self.verbose = verbose
-        self.architecture = architecture
-        self.image_shape = image_shape
-        self.filters = filters
-        self.code_activation = code_activation
-        self.sparsity = sparsity
-        self.contractive = contractive
-        self.alpha = alpha
-        self.dropout = dropout
-        self.batch_norm = batch_norm
-        self.builder = builder
-        self.callbacks = callbacks
-        self.jit_compile = jit_compile
+        super().__init__(encoding_dim, **shared)
         self.noise = noise
         self.noise_factor = noise_factor
 

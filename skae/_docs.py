@@ -134,10 +134,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         Compile each training epoch with XLA. ``"auto"`` follows Keras: on when
         TensorFlow sees a GPU or other accelerator, off on a CPU-only machine.
         On a CPU, ``True`` costs about a second of compilation per fit and then
-        runs each epoch about 1.4-2.6 times faster (measured per epoch on a
-        2-core CPU, 784-feature rows and digits; the whole fits in
-        ``benchmarks/README.md`` include the compilation): worth it for long
-        fits on large data, not for short ones. Results differ from the
+        runs each epoch faster (``benchmarks/README.md``, D13): worth it
+        for long fits on large data, not for short ones. Results differ from the
         uncompiled ones by floating-point rounding (and XLA's own random numbers
         for noise and dropout)."""
 

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
-from skae._base import fill_minus_one
+from skae._validation import fill_minus_one
 
 __all__ = [
     "AnomalyDisplay",

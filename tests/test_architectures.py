@@ -10,6 +10,7 @@ from sklearn.datasets import load_digits, load_sample_images
 from sklearn.feature_extraction.image import extract_patches_2d
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
+from skae._scaling import scale_rows
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,7 @@ def test_sparsity_lowers_code_activation(digits):
 
 
 def test_contractive_lowers_the_jacobian_norm(digits):
-    from skae._layers import jacobian_norm
+    from skae._keras._layers import jacobian_norm
 
     train, test = digits[:400], digits[400:]
 
@@ -154,7 +155,7 @@ def test_contractive_lowers_the_jacobian_norm(digits):
         ae = AutoencoderTransformer(
             encoding_dim=8, contractive=weight, epochs=20, random_state=0
         ).fit(train)
-        Xs = ae._scale(test, ae.offset_, ae.scale_)
+        Xs = scale_rows(test, ae.offset_, ae.scale_)
         return float(jacobian_norm(ae.encoder_, Xs))
 
     plain, contracted = norm(0.0), norm(1.0)

@@ -19,6 +19,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
+from skae._scaling import scale_rows
 
 ESTIMATORS = [AutoencoderTransformer, DenoisingAutoencoder]
 SMALL = dict(encoding_dim=4, hidden_layer_sizes=(16,), epochs=5, random_state=0)
@@ -233,7 +234,7 @@ def test_unpickled_encoder_and_decoder_share_the_models_weights(fitted, digits):
     loaded = pickle.loads(pickle.dumps(fitted))
     before = loaded.transform(X)
     before_rec = loaded.inverse_transform(before)
-    Xs = loaded._scale(X, loaded.offset_, loaded.scale_)
+    Xs = scale_rows(X, loaded.offset_, loaded.scale_)
     loaded.model_.fit(Xs, Xs, epochs=2, verbose=0)
     assert not np.allclose(before, loaded.transform(X))
     assert not np.allclose(before_rec, loaded.inverse_transform(before))
@@ -464,10 +465,10 @@ def test_unscaled_tabular_data_works_with_defaults():
 
 
 def test_large_inputs_match_small_calls(fitted, digits):
-    from skae import _keras
+    from skae._keras import _predict
 
     X = np.tile(digits[0], (15, 1))  # 6 000 rows: past the fixed-batch path
-    assert len(X) > _keras.LARGE_BATCH > _keras.FIXED_UP_TO
+    assert len(X) > _predict.LARGE_BATCH > _predict.FIXED_UP_TO
     assert_allclose(fitted.transform(X)[:50], fitted.transform(X[:50]), rtol=1e-5)
     assert_allclose(fitted.predict(X)[-50:], fitted.predict(X[-50:]), rtol=1e-5)
 
@@ -490,7 +491,7 @@ def test_transform_matches_the_keras_encoder_on_scaled_rows(fitted, digits):
 
 
 def test_a_fitted_model_does_not_hold_the_training_data(fitted):
-    assert fitted.model_.epoch_rows is None
+    assert fitted.model_.epoch_data is None
     assert fitted.model_.train_function is None
 
 

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from skae import AutoencoderTransformer
 
 keras = pytest.importorskip("keras")
-from skae._layers import FusedAdam  # noqa: E402
+from skae._keras._optimizers import FusedAdam  # noqa: E402
 
 
 def train(optimizer, jit_compile=False, embedding=False, epochs=6):

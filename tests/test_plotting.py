@@ -86,7 +86,7 @@ def test_training_history(ae2, tmp_path):
 
 
 def test_best_epoch_is_the_epoch_whose_weights_are_kept():
-    from skae._base import _fit_seed
+    from skae._validation import fit_seed as _fit_seed
 
     X = load_digits().data[:300]
     ae = AutoencoderTransformer(

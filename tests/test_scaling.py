@@ -6,6 +6,7 @@ from numpy.testing import assert_allclose
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
 
 from skae import AutoencoderTransformer
+from skae._scaling import scale_rows, scaling_params
 
 SMALL = dict(encoding_dim=4, hidden_layer_sizes=(16,), epochs=3, random_state=0)
 
@@ -27,9 +28,8 @@ def test_minmax_scaling_lands_exactly_on_the_unit_interval(name, X, dtype):
     which switched the "auto" output from sigmoid to linear and made
     loss="binary_crossentropy" refuse the data."""
     X = X.astype(dtype)
-    est = AutoencoderTransformer()
-    offset, scale, _ = est._scaling_params(X)
-    Xs = est._scale(X, offset, scale)
+    offset, scale, _ = scaling_params(X, "minmax")
+    Xs = scale_rows(X, offset, scale)
     assert Xs.dtype == np.float32
     assert Xs.min(axis=0).tolist() == [0.0] * X.shape[1]
     assert Xs.max(axis=0).tolist() == [1.0] * X.shape[1]

@@ -1,7 +1,21 @@
-"""Keras layers that skae's models are built from (imported only by ``_keras``)."""
+"""The corruption layer and the autoencoder model that trains whole epochs."""
+
+import contextlib
+import dataclasses
 
 import keras
 from keras import ops
+
+
+@dataclasses.dataclass(frozen=True)
+class EpochData:
+    """What :meth:`Autoencoder.train_step` trains an epoch on: ``rows``, the
+    scaled training data as one tensor (indexed by the epoch's row indices),
+    ``batch_size`` and whether to ``shuffle`` the rows each epoch."""
+
+    rows: object
+    batch_size: int
+    shuffle: bool
 
 
 @keras.saving.register_keras_serializable(package="skae")
@@ -71,14 +85,13 @@ class Autoencoder(keras.Model):
     encoder's Jacobian at each input row (Rifai et al., 2011), averaged over the
     batch and added to the loss.
 
-    Fed ``{"train_rows": ..., "val_rows": ...}`` (indices into ``epoch_rows``,
-    the scaled training data), :meth:`train_step` runs one shuffled epoch of
-    mini-batch steps inside the graph and reports ``loss`` and ``val_loss``.
-    Keras's ``steps_per_execution`` with a ``tf.data`` pipeline was measured at
-    1.7-2.4x a hand-written whole-epoch ``tf.function`` on small data (the
-    per-batch iterator and the per-epoch ``evaluate`` call dominate); this runs
-    at 0.95-1.07x of it on ``load_digits`` (benchmarks/speed.py). Fed ordinary
-    ``(x, y)`` batches, it is a plain Keras model.
+    Inside :meth:`training_on` and fed ``{"train_rows": ..., "val_rows": ...}``
+    (indices into the data given to it), :meth:`train_step` runs one shuffled
+    epoch of mini-batch steps inside the graph and reports ``loss`` and
+    ``val_loss``: Keras's per-batch iterator and per-epoch ``evaluate`` call
+    dominate small fits, and this runs at the speed of a hand-written
+    whole-epoch ``tf.function`` (benchmarks/README.md, D1). Fed ordinary ``(x, y)``
+    batches (a streamed ``tf.data`` pipeline, say), it is a plain Keras model.
     """
 
     def __init__(self, *args, contractive=0.0, seed=None, **kwargs):
@@ -86,10 +99,21 @@ class Autoencoder(keras.Model):
         self.contractive = float(contractive)
         self.seed = seed
         self.shuffle_seed = keras.random.SeedGenerator(seed)
-        # Set by skae's training code for the duration of one fit.
-        self.epoch_batch_size = 32
-        self.epoch_shuffle = True
-        self.epoch_rows = None
+        self.epoch_data = None
+
+    @contextlib.contextmanager
+    def training_on(self, rows, *, batch_size, shuffle):
+        """Train whole epochs over the tensor ``rows`` while in this context.
+
+        The traced step captures ``rows`` rather than having tf.data feed them,
+        since tf.data copies a dataset element on every epoch; leaving the
+        context lets go of them, so a fitted model never holds its training data.
+        """
+        self.epoch_data = EpochData(rows, batch_size, shuffle)
+        try:
+            yield
+        finally:
+            self.epoch_data = None
 
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
@@ -106,14 +130,13 @@ class Autoencoder(keras.Model):
             return super().train_step(data)
         import tensorflow as tf
 
-        # The rows are captured by the traced step rather than fed by tf.data,
-        # which copies a dataset element on every epoch.
-        X, rows = self.epoch_rows, data["train_rows"]
-        if self.epoch_shuffle:
+        X, size = self.epoch_data.rows, self.epoch_data.batch_size
+        rows = data["train_rows"]
+        if self.epoch_data.shuffle:
             rows = keras.random.shuffle(rows, seed=self.shuffle_seed)
         # Every batch has a static shape (the full ones in a loop, the rest in
         # one last step), so XLA compiles the epoch once when Keras asks for it.
-        n, size = rows.shape[0], self.epoch_batch_size
+        n = rows.shape[0]
         full, rest = divmod(n, size)
 
         def step(batch_rows):
@@ -133,10 +156,9 @@ class Autoencoder(keras.Model):
         if rest and self.jit_compile:
             # Under XLA the last batch runs in a one-step loop of its own: as a
             # plain step after the loop, XLA trained the contractive model far
-            # worse (loss 0.55 against 0.39 after 4 epochs, with or without an
-            # explicit control dependency; tests/test_architectures.py). Without
-            # XLA the plain step trains the same and keeps the graph that
-            # benchmarks/speed.py measured.
+            # worse (tests/test_architectures.py; benchmarks/README.md, D3).
+            # Without XLA the plain step trains the same and keeps the graph
+            # that benchmarks/speed.py measures.
             _, total = tf.while_loop(
                 lambda i, total: i < 1,
                 lambda i, total: (i + 1, total + step(rows[full * size :])),
@@ -164,9 +186,8 @@ class Autoencoder(keras.Model):
         gradients, which for one replica is the identity, but which registers a
         new ``tf.custom_gradient`` in TensorFlow's global gradient registry on
         every trace; that registry entry keeps the whole traced train step alive,
-        with the training data it captured (measured with the double trace gone:
-        RSS grew 6.4 MB per fit before this, 0.9 MB after; the rest was
-        TensorFlow's kernel cache, cleared by ``_keras.train``).
+        with the training data it captured, so memory grew with every fit
+        (benchmarks/README.md, D7).
         """
         import tensorflow as tf
 
@@ -198,52 +219,3 @@ def jacobian_norm(encoder, x):
         codes = encoder(x, training=False)
     jacobian = tape.batch_jacobian(codes, x)
     return ops.mean(ops.sum(ops.square(jacobian), axis=(1, 2)))
-
-
-@keras.saving.register_keras_serializable(package="skae")
-class FusedAdam(keras.optimizers.Adam):
-    """Keras's Adam, applied with TensorFlow's fused ``ResourceApplyAdam`` kernel.
-
-    Same update rule as :class:`keras.optimizers.Adam` (the kernel computes
-    ``alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)``, then ``m``, ``v`` and the
-    variable as Keras does), but one op per variable instead of about a dozen,
-    each making its own pass over the weights. Keras 3 dropped the fused kernel
-    that ``tf.keras`` used; on skae's small-batch training loop the per-op cost is
-    what dominates (benchmarks/speed.py). Under a ``tf.distribute`` strategy, with
-    ``amsgrad``, or with sparse gradients, Keras's own update runs.
-    """
-
-    def _backend_update_step(self, grads, trainable_variables, learning_rate):
-        import tensorflow as tf
-
-        if (
-            self.amsgrad
-            or tf.distribute.has_strategy()
-            or any(isinstance(g, tf.IndexedSlices) for g in grads)
-        ):
-            return super()._backend_update_step(
-                grads, trainable_variables, learning_rate
-            )
-        scalars = {}
-        for grad, variable in zip(grads, trainable_variables, strict=True):
-            dtype = variable.dtype
-            if dtype not in scalars:
-                step = ops.cast(self.iterations + 1, dtype)
-                beta_1 = ops.cast(self.beta_1, dtype)
-                beta_2 = ops.cast(self.beta_2, dtype)
-                scalars[dtype] = {
-                    "beta1_power": ops.power(beta_1, step),
-                    "beta2_power": ops.power(beta_2, step),
-                    "lr": ops.cast(learning_rate, dtype),
-                    "beta1": beta_1,
-                    "beta2": beta_2,
-                    "epsilon": ops.cast(self.epsilon, dtype),
-                }
-            index = self._get_variable_index(variable)
-            tf.raw_ops.ResourceApplyAdam(
-                var=variable.handle,
-                m=self._momentums[index].handle,
-                v=self._velocities[index].handle,
-                grad=ops.cast(grad, dtype),
-                **scalars[dtype],
-            )

@@ -1,0 +1,108 @@
+"""The training loop: compile, feed one element per epoch, fit, let go."""
+
+import tensorflow as tf
+from tensorflow.python.eager import context
+
+from skae._keras._callbacks import fit_callbacks
+from skae._keras._optimizers import make_optimizer
+
+
+def to_tensor(X):
+    """The training data as a TensorFlow tensor (one copy)."""
+    return tf.constant(X)
+
+
+def train(
+    model,
+    X,
+    *,
+    train_idx,
+    val_idx,
+    loss,
+    optimizer,
+    learning_rate,
+    epochs,
+    batch_size,
+    shuffle,
+    n_iter_no_change,
+    tol,
+    verbose,
+    callbacks=(),
+    jit_compile="auto",
+):
+    """Compile and fit ``model`` on rows of the tensor ``X``; return the history.
+
+    Training stops once the validation loss (the training loss when there are no
+    validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
+    and the best weights seen are kept, as in scikit-learn's MLP.
+    """
+    model.compile(
+        optimizer=make_optimizer(optimizer, learning_rate),
+        loss=loss,
+        jit_compile=jit_compile,
+    )
+    _build_state(model, tf.gather(X, train_idx[:2]))
+    all_callbacks = fit_callbacks(
+        callbacks,
+        monitor="val_loss" if len(val_idx) else "loss",
+        tol=tol,
+        n_iter_no_change=n_iter_no_change,
+        epochs=epochs,
+        verbose=verbose,
+    )
+    tf_logger = tf.get_logger()
+    tf_logger.addFilter(_keep_retracing_quiet)
+    batch_size = min(batch_size, len(train_idx))
+    try:
+        with model.training_on(X, batch_size=batch_size, shuffle=shuffle):
+            history = model.fit(
+                _epoch_indices(train_idx, val_idx),
+                epochs=epochs,
+                steps_per_epoch=1,
+                shuffle=False,  # train_step shuffles, with the model's own seed
+                callbacks=all_callbacks,
+                verbose=0,
+            )
+    finally:
+        # The user's callbacks (estimator parameters) keep what they recorded but
+        # not the model Keras gave them: it would be pickled and cloned with them.
+        for callback in callbacks:
+            callback.set_model(None)
+        # The traced step holds the training data; a fitted model must not.
+        model.train_function = None
+        # TensorFlow's eager kernel cache keeps an entry for every op with
+        # per-fit attributes (each new variable's handle, the dataset's ops) for
+        # the life of the process, so memory grew with every fit
+        # (benchmarks/README.md, D8). Keras's clear_session clears it the same
+        # way; dropped kernels are rebuilt on their next call.
+        context.context().clear_kernel_cache()
+        tf_logger.removeFilter(_keep_retracing_quiet)
+    return {k: [float(v) for v in values] for k, values in history.history.items()}
+
+
+def _build_state(model, sample):
+    """Create the optimizer's slots and the compiled loss's state now: Keras
+    would create them inside the first trace of the train step, and TensorFlow
+    traces a function that creates variables twice (benchmarks/README.md, D4)."""
+    model.optimizer.build(model.trainable_variables)
+    model.compute_loss(x=sample, y=sample, y_pred=model(sample), training=False)
+
+
+def _epoch_indices(train_idx, val_idx):
+    """A dataset of one element, repeated: which rows train and which validate."""
+    epoch = {"train_rows": tf.constant(train_idx)}
+    if len(val_idx):
+        epoch["val_rows"] = tf.constant(val_idx)
+    # Nothing in this one-element pipeline needs tuning, and tf.data's autotuning
+    # thread, which sleeps for growing periods, held up the end of fits while
+    # the iterator waited for it to wake (benchmarks/README.md, D5).
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return tf.data.Dataset.from_tensors(epoch).repeat().with_options(options)
+
+
+def _keep_retracing_quiet(record):
+    """Logging filter for the duration of a fit: each fit traces Keras's train
+    function once, by design, and a run of short fits (a grid search) would set
+    off TensorFlow's "excessive retracing" warning, which blames the user."""
+    return "triggered tf.function retracing" not in record.getMessage()

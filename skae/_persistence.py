@@ -1,0 +1,105 @@
+"""Pickling and Keras-only export, shared by every skae estimator."""
+
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+
+class KerasPersistenceMixin:
+    """Pickles as one ``.keras`` archive of ``model_``; exports and imports
+    encoder/decoder pairs that work in the data's units."""
+
+    def export_keras(self, directory):
+        """Write ``encoder.keras`` and ``decoder.keras`` for Keras-only serving.
+
+        The exported models work in the units of the data: the encoder maps raw
+        rows to codes and the decoder maps codes to raw reconstructions, the
+        estimator's scaling being folded in as ``Normalization`` layers. Load them
+        with ``keras.saving.load_model`` (no skae needed), or back into an
+        estimator with :meth:`from_keras`.
+
+        Parameters
+        ----------
+        directory : str or path-like
+            Folder to write into (created if missing).
+
+        Returns
+        -------
+        encoder_path, decoder_path : pathlib.Path
+        """
+        from skae._keras import _saving
+
+        check_is_fitted(self)
+        _saving.check_exportable_scaling(self.scale_)
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = folder / "encoder.keras", folder / "decoder.keras"
+        models = _saving.with_scaling(
+            self.encoder_,
+            self.decoder_,
+            self.offset_,
+            self.scale_,
+            self._output_scale_,
+        )
+        for model, path in zip(models, paths, strict=True):
+            model.save(path)
+        return paths
+
+    @classmethod
+    def from_keras(cls, encoder, decoder, **params):
+        """A fitted estimator around an exported (or any) encoder and decoder.
+
+        Parameters
+        ----------
+        encoder, decoder : keras.Model or str or path-like
+            Models, or ``.keras`` files such as :meth:`export_keras` writes,
+            mapping ``(None, n_features)`` rows to ``(None, encoding_dim)`` codes
+            and back, in the units of the data.
+        **params
+            Estimator parameters; ``encoding_dim`` is taken from the encoder.
+
+        Returns
+        -------
+        estimator : instance of cls
+            Ready for ``transform``, ``inverse_transform``, ``score``; its
+            ``history_`` is empty and ``n_iter_`` is 0. ``fit`` trains a new
+            model from scratch.
+        """
+        from skae._keras import _build, _saving
+
+        encoder, decoder = _saving.load(encoder), _saving.load(decoder)
+        n_features = encoder.input_shape[-1]
+        encoding_dim = encoder.output_shape[-1]
+        encoder, decoder = _build.wrap(
+            encoder, decoder, n_features=n_features, encoding_dim=encoding_dim
+        )
+        est = cls(**{**params, "encoding_dim": encoding_dim})
+        est.model_ = _build.assemble(encoder, decoder)
+        est.encoder_, est.decoder_ = encoder, decoder
+        est.offset_, est.scale_ = np.zeros(n_features), np.ones(n_features)
+        est._output_scale_ = est.scale_
+        est.n_features_in_ = n_features
+        est.history_, est.n_iter_ = {}, 0
+        return est
+
+    def __getstate__(self):
+        # BaseEstimator may hand back the live __dict__: never edit it in place.
+        state = dict(super().__getstate__())
+        if "model_" in state:
+            from skae._keras import _saving
+
+            # One serialised model: encoder and decoder are re-extracted from it
+            # on load, so they keep sharing its weights.
+            state["model_"] = _saving.model_to_bytes(state["model_"])
+            del state["encoder_"], state["decoder_"]
+        return state
+
+    def __setstate__(self, state):
+        if "model_" in state:
+            from skae._keras import _build, _saving
+
+            state = dict(state)
+            state["model_"] = _saving.model_from_bytes(state["model_"])
+            state["encoder_"], state["decoder_"] = _build.split_model(state["model_"])
+        super().__setstate__(state)

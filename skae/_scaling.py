@@ -1,0 +1,66 @@
+"""The per-feature scaling between the data's units and the network's.
+
+Computed in float64 and written as the network's float32: in float32 the
+min-max scaled maximum rounded to 1.0000001 and large offsets lost their
+spread (benchmarks/README.md, design measurement D12).
+"""
+
+import numpy as np
+
+# Values per block of rows scaled at a time: the float64 temporaries stay small.
+SCALE_BLOCK = 1 << 22
+
+
+def scaling_params(X, scaling):
+    """Per-feature float64 ``offset`` and ``scale`` mapping X to the network's
+    units (with ``scaling="minmax"``, exactly onto [0, 1]), and which
+    features are constant."""
+    if scaling is None:
+        n = X.shape[1]
+        return np.zeros(n), np.ones(n), np.zeros(n, dtype=bool)
+    if scaling == "minmax":
+        offset = X.min(axis=0).astype(np.float64)
+        spread = X.max(axis=0).astype(np.float64) - offset
+    else:
+        offset = X.mean(axis=0, dtype=np.float64)
+        spread = X.std(axis=0, dtype=np.float64)
+    # A constant feature is passed through shifted, not divided by zero (as
+    # scikit-learn's scalers do).
+    constant = ~(spread > 0)
+    return offset, np.where(constant, 1.0, spread), constant
+
+
+def scale_rows(X, offset, scale):
+    """``(X - offset) / scale`` as float32, a block of rows at a time."""
+    out = np.empty(X.shape, np.float32)
+    inverse = 1.0 / scale
+    step = max(1, SCALE_BLOCK // max(1, X.shape[1]))
+    for start in range(0, len(X), step):
+        rows = slice(start, start + step)
+        scaled_float32(X[rows], offset, inverse, out=out[rows])
+    return out
+
+
+def scaled_float32(X, offset, inv_scale, out=None):
+    """``(X - offset) * inv_scale`` computed in float64 (a temporary the size
+    of ``X``), written as float32 into ``out`` (a new array if None)."""
+    scaled = np.subtract(X, offset, dtype=np.float64)
+    scaled *= inv_scale
+    if out is None:
+        return scaled.astype(np.float32)
+    out[...] = scaled
+    return out
+
+
+def float32_blurs(offset, scale):
+    """Whether rows cast to float32 before their offset is subtracted lose
+    what tells them apart: an offset over about 840 times a feature's scale
+    (float32 keeps 24 bits, 1e-4 of the scale lost), or values beyond the
+    range of float32's normal numbers."""
+    info = np.finfo(np.float32)
+    offset, scale = np.abs(offset), np.asarray(scale)
+    return bool(
+        np.any(offset * info.eps > 1e-4 * scale)
+        or np.any(offset + scale > info.max / 16)
+        or np.any(scale < info.tiny * 2**14)
+    )
