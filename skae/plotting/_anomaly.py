@@ -151,7 +151,7 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
         errors = _as_float(self.errors)
         edges = _bin_edges(errors, bins, log_scale)
         if self.y is None:
-            groups, labels = [errors], [None]
+            groups, labels = [errors], None
         else:
             y = np.asarray(self.y)
             if y.shape != errors.shape:
@@ -194,4 +194,7 @@ def _bin_edges(errors, bins, log_scale):
         )
     if np.ndim(bins) == 1:  # explicit edges, in the errors' units
         return np.asarray(bins, dtype=float)
-    return 10 ** np.histogram_bin_edges(np.log10(errors), bins)
+    edges = 10 ** np.histogram_bin_edges(np.log10(errors), bins)
+    # 10 ** log10(x) can round below x: keep the extremes inside the bins.
+    edges[0], edges[-1] = min(edges[0], errors.min()), max(edges[-1], errors.max())
+    return edges
