@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _style
+from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _fill_doc, _style
 
 
 class AnomalyDisplay(_AutoencoderDisplayMixin):
@@ -68,6 +68,7 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
         return _as_float(self.errors) > self.threshold
 
     @classmethod
+    @_fill_doc
     def from_estimator(
         cls,
         estimator,
@@ -86,8 +87,7 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
 
         Parameters
         ----------
-        estimator : skae estimator
-            Fitted autoencoder (not a Pipeline: pass its last step).
+        {estimator}
         X : array-like of shape (n_samples, n_features)
             Rows to score.
         y : array-like of shape (n_samples,), default=None
@@ -104,10 +104,8 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
             str is applied to the logarithms of the errors.
         log_scale : bool, default=False
             Log x-axis with log-spaced bins, for heavy-tailed errors.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title; the estimator's class name when None.
+        {ax}
+        {name_from_estimator}
         **hist_kw : dict
             Keywords passed to matplotlib's ``hist``.
 
@@ -127,15 +125,14 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
         disp = cls(errors, threshold, y=y, name=cls._estimator_name(estimator, name))
         return disp.plot(ax=ax, bins=bins, log_scale=log_scale, **hist_kw)
 
+    @_fill_doc
     def plot(self, ax=None, *, name=None, bins="auto", log_scale=False, **hist_kw):
         """Draw the histogram(s) and the threshold line.
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title; ``self.name`` when None.
+        {ax}
+        {name_plot}
         bins : int, sequence or str, default="auto"
             Bins, as for ``numpy.histogram_bin_edges``; on a log axis, an int or
             str is applied to the logarithms of the errors.

@@ -1,6 +1,8 @@
 """What every skae Display shares: the Pipeline rule, the name default, new axes
 and the plot ending that sets ``ax_`` and ``figure_``."""
 
+import re
+
 import numpy as np
 
 
@@ -76,3 +78,28 @@ def _check_lengths(**arrays):
 
 def _as_float(values):
     return None if values is None else np.asarray(values, dtype=float)
+
+
+_SHARED_PARAMS = {
+    "estimator": """estimator : skae estimator
+    Fitted autoencoder; not a Pipeline (pass its last step, ``pipe[-1]``).""",
+    "ax": """ax : matplotlib Axes, default=None
+    Axes to draw on; a new figure when None.""",
+    "name_from_estimator": """name : str, default=None
+    Name shown on the plot; the estimator's class name when None.""",
+    "name_plot": """name : str, default=None
+    Name shown on the plot; ``self.name`` when None.""",
+}
+
+
+def _fill_doc(func):
+    """Replace lines ``{key}`` of ``func``'s docstring by the shared parameter
+    descriptions above, at that line's indentation."""
+
+    def indented(match):
+        indent, key = match.groups()
+        return "\n".join(indent + line for line in _SHARED_PARAMS[key].splitlines())
+
+    if func.__doc__:  # None under python -OO
+        func.__doc__ = re.sub(r"^( *)\{(\w+)\}$", indented, func.__doc__, flags=re.M)
+    return func

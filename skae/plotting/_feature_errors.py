@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skae.plotting._base import _as_float, _AutoencoderDisplayMixin
+from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _fill_doc
 
 
 class FeatureErrorDisplay(_AutoencoderDisplayMixin):
@@ -59,19 +59,17 @@ class FeatureErrorDisplay(_AutoencoderDisplayMixin):
         self.name = name
 
     @classmethod
+    @_fill_doc
     def from_estimator(cls, estimator, X, *, ax=None, name=None, **bar_kw):
         """Reconstruct ``X`` with ``estimator.predict`` and plot each feature's MSE.
 
         Parameters
         ----------
-        estimator : skae estimator
-            Fitted autoencoder (not a Pipeline: pass its last step).
+        {estimator}
         X : array-like of shape (n_samples, n_features)
             Rows to reconstruct.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title; the estimator's class name when None.
+        {ax}
+        {name_from_estimator}
         **bar_kw : dict
             Keywords passed to matplotlib's ``bar``.
 
@@ -89,15 +87,14 @@ class FeatureErrorDisplay(_AutoencoderDisplayMixin):
         )
         return disp.plot(ax=ax, **bar_kw)
 
+    @_fill_doc
     def plot(self, ax=None, *, name=None, **bar_kw):
         """Draw the bars.
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title; ``self.name`` when None.
+        {ax}
+        {name_plot}
         **bar_kw : dict
             Keywords passed to matplotlib's ``bar``.
 

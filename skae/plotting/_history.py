@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _style
+from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _fill_doc, _style
 
 
 class TrainingHistoryDisplay(_AutoencoderDisplayMixin):
@@ -73,17 +73,15 @@ class TrainingHistoryDisplay(_AutoencoderDisplayMixin):
         return int(np.argmin(monitored)) + 1
 
     @classmethod
+    @_fill_doc
     def from_estimator(cls, estimator, *, ax=None, name=None, **line_kw):
         """Plot the ``history_`` of a fitted skae estimator.
 
         Parameters
         ----------
-        estimator : skae estimator
-            Fitted by ``fit`` (not a Pipeline: pass its last step).
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title of the plot; the estimator's class name when None.
+        {estimator}
+        {ax}
+        {name_from_estimator}
         **line_kw : dict
             Keywords passed to matplotlib's ``plot`` for both loss curves.
 
@@ -107,15 +105,14 @@ class TrainingHistoryDisplay(_AutoencoderDisplayMixin):
         )
         return disp.plot(ax=ax, **line_kw)
 
+    @_fill_doc
     def plot(self, ax=None, *, name=None, **line_kw):
         """Draw the curves.
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title of the plot; ``self.name`` when None.
+        {ax}
+        {name_plot}
         **line_kw : dict
             Keywords passed to matplotlib's ``plot`` for both loss curves.
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _style
+from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _fill_doc, _style
 
 
 class LatentSpaceDisplay(_AutoencoderDisplayMixin):
@@ -64,6 +64,7 @@ class LatentSpaceDisplay(_AutoencoderDisplayMixin):
         self.name = name
 
     @classmethod
+    @_fill_doc
     def from_estimator(
         cls,
         estimator,
@@ -80,8 +81,7 @@ class LatentSpaceDisplay(_AutoencoderDisplayMixin):
 
         Parameters
         ----------
-        estimator : skae estimator
-            Fitted autoencoder (not a Pipeline: pass its last step).
+        {estimator}
         X : array-like of shape (n_samples, n_features)
             Rows to encode.
         y : array-like of shape (n_samples,), default=None
@@ -90,10 +90,8 @@ class LatentSpaceDisplay(_AutoencoderDisplayMixin):
             Projection of codes wider than 2.
         random_state : int, RandomState instance or None, default=None
             Seeds the projection.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title; the estimator's class name when None.
+        {ax}
+        {name_from_estimator}
         **scatter_kw : dict
             Keywords passed to matplotlib's ``scatter``.
 
@@ -122,15 +120,14 @@ class LatentSpaceDisplay(_AutoencoderDisplayMixin):
         disp = cls(codes, y, name=cls._estimator_name(estimator, name), **labels)
         return disp.plot(ax=ax, **scatter_kw)
 
+    @_fill_doc
     def plot(self, ax=None, *, name=None, cmap=None, **scatter_kw):
         """Draw the scatter.
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Title; ``self.name`` when None.
+        {ax}
+        {name_plot}
         cmap : str or Colormap, default=None
             "tab10"/"tab20" for labels, "viridis" for numbers when None.
         **scatter_kw : dict

@@ -6,6 +6,7 @@ from skae.plotting._base import (
     _as_float,
     _AutoencoderDisplayMixin,
     _check_lengths,
+    _fill_doc,
     _style,
 )
 
@@ -72,6 +73,7 @@ class PCAComparisonDisplay(_AutoencoderDisplayMixin):
         self.name = name
 
     @classmethod
+    @_fill_doc
     def from_estimator(
         cls,
         estimator,
@@ -97,8 +99,7 @@ class PCAComparisonDisplay(_AutoencoderDisplayMixin):
             Rows to measure the errors on; ``X_train`` when None.
         encoding_dims : tuple of int, default=(2, 4, 8, 16)
             Code sizes, each at most ``min(X_train.shape)``.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
+        {ax}
         name : str, default=None
             Legend label of the autoencoder; its class name when None.
         **line_kw : dict
@@ -137,15 +138,14 @@ class PCAComparisonDisplay(_AutoencoderDisplayMixin):
         )
         return disp.plot(ax=ax, **line_kw)
 
+    @_fill_doc
     def plot(self, ax=None, *, name=None, **line_kw):
         """Draw both curves.
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        name : str, default=None
-            Legend label of the autoencoder; ``self.name`` when None.
+        {ax}
+        {name_plot}
         **line_kw : dict
             Keywords passed to matplotlib's ``plot`` for both curves.
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from skae._base import fill_minus_one
-from skae.plotting._base import _as_float, _AutoencoderDisplayMixin
+from skae.plotting._base import _as_float, _AutoencoderDisplayMixin, _fill_doc
 
 
 class ReconstructionDisplay(_AutoencoderDisplayMixin):
@@ -69,6 +69,7 @@ class ReconstructionDisplay(_AutoencoderDisplayMixin):
         self.name = name
 
     @classmethod
+    @_fill_doc
     def from_estimator(
         cls,
         estimator,
@@ -85,8 +86,7 @@ class ReconstructionDisplay(_AutoencoderDisplayMixin):
 
         Parameters
         ----------
-        estimator : skae estimator
-            Fitted autoencoder (not a Pipeline: pass its last step).
+        {estimator}
         X : array-like of shape (n_samples, n_features)
             Original rows; only the first ``n_images`` are predicted and shown.
         X_noisy : array-like of shape (n_samples, n_features), default=None
@@ -99,8 +99,7 @@ class ReconstructionDisplay(_AutoencoderDisplayMixin):
             Number of columns.
         ax : matplotlib Axes, default=None
             Axes the grid subdivides; a new figure when None.
-        name : str, default=None
-            Title; the estimator's class name when None.
+        {name_from_estimator}
         **imshow_kw : dict
             Keywords passed to matplotlib's ``imshow``.
 
@@ -136,6 +135,7 @@ class ReconstructionDisplay(_AutoencoderDisplayMixin):
         )
         return disp.plot(ax=ax, n_images=n_images, **imshow_kw)
 
+    @_fill_doc
     def plot(self, ax=None, *, name=None, n_images=8, cmap="gray", **imshow_kw):
         """Draw the grid.
 
@@ -143,8 +143,7 @@ class ReconstructionDisplay(_AutoencoderDisplayMixin):
         ----------
         ax : matplotlib Axes, default=None
             Axes the grid subdivides (they are hidden); a new figure when None.
-        name : str, default=None
-            Title; ``self.name`` when None.
+        {name_plot}
         n_images : int, default=8
             Number of columns (at most the number of rows of ``X``).
         cmap : str or Colormap, default="gray"
