@@ -11,39 +11,25 @@ histogram with the threshold at the 95th percentile of the training errors.
     python examples/anomaly_scoring.py [--epochs N] [--out DIR]
 """
 
-import argparse
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no window: the figure is only saved
 import matplotlib.pyplot as plt
 import numpy as np
+from _common import digits_split, parse_args, pca_errors, save
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import train_test_split
 
 from skae import AutoencoderTransformer
 from skae.plotting import AnomalyDisplay
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--epochs", type=int, default=200, help="max. training epochs")
-parser.add_argument("--out", type=Path, default=Path("examples/output"))
-args = parser.parse_args()
-args.out.mkdir(parents=True, exist_ok=True)
+args = parse_args(__doc__)
 
 X, y = load_digits(return_X_y=True)
 X_normal, X_nines = X[y != 9], X[y == 9]
-X_train, X_test = train_test_split(X_normal, test_size=0.2, random_state=0)
+X_train, X_test = digits_split(X_normal, test_size=0.2)
 X_noise = np.random.default_rng(0).uniform(0, 16, size=(50, X.shape[1]))
 
 ae = AutoencoderTransformer(8, epochs=args.epochs, random_state=0).fit(X_train)
 pca = PCA(8).fit(X_train)
-
-
-def pca_errors(X):
-    return np.mean((X - pca.inverse_transform(pca.transform(X))) ** 2, axis=1)
 
 
 print(f"{len(X_test)} held-out normal rows (digits 0-8) against each anomaly set")
@@ -53,19 +39,27 @@ for name, X_anomalous in [("digit 9", X_nines), ("uniform noise", X_noise)]:
     X_eval = np.vstack([X_test, X_anomalous])
     is_anomaly = np.r_[np.zeros(len(X_test)), np.ones(len(X_anomalous))]
     auc_ae = roc_auc_score(is_anomaly, -ae.score_samples(X_eval))
-    auc_pca = roc_auc_score(is_anomaly, pca_errors(X_eval))
+    auc_pca = roc_auc_score(is_anomaly, pca_errors(pca, X_eval))
     print(f"| {name:<21} | {len(X_anomalous):4d} | {auc_ae:10.3f} | {auc_pca:14.3f} |")
 
 # Flag rows whose error exceeds what 95 % of the training rows reach.
 threshold = np.quantile(-ae.score_samples(X_train), 0.95)
 X_eval = np.vstack([X_test, X_nines])
+digit = np.r_[np.full(len(X_test), "0-8"), np.full(len(X_nines), "9")]
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-disp = AnomalyDisplay.from_estimator(ae, X_eval, threshold=threshold, ax=ax)
-ax.set_title("held-out digits 0-8 and all 9s")
-flagged = disp.is_anomaly_
+# One stacked histogram per kind of digit, on a log axis for the long tail.
+disp = AnomalyDisplay.from_estimator(
+    ae,
+    X_eval,
+    digit,
+    threshold=threshold,
+    log_scale=True,
+    ax=ax,
+    name="held-out digits 0-8 and all 9s",
+)
+flagged = disp.is_anomaly
 print(
     f"threshold {threshold:.2f}: {flagged[len(X_test) :].mean():.0%} of the 9s and "
     f"{flagged[: len(X_test)].mean():.0%} of the normal rows flagged"
 )
-fig.savefig(args.out / "anomaly_scoring.png", dpi=80)
-print(f"figure saved in {args.out}/")
+save(fig, args, "anomaly_scoring.png")

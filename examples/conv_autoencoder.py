@@ -10,30 +10,19 @@ and saves a ``ReconstructionDisplay`` grid of the convolutional model.
     python examples/conv_autoencoder.py [--epochs N] [--out DIR]
 """
 
-import argparse
 import time
-from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no window: the figure is only saved
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.datasets import load_digits
+from _common import digits_split, parse_args, pca_errors, save
 from sklearn.decomposition import PCA
-from sklearn.model_selection import train_test_split
 
 from skae import AutoencoderTransformer
 from skae.plotting import ReconstructionDisplay
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--epochs", type=int, default=200, help="max. training epochs")
-parser.add_argument("--out", type=Path, default=Path("examples/output"))
-args = parser.parse_args()
-args.out.mkdir(parents=True, exist_ok=True)
+args = parse_args(__doc__)
 
-X = load_digits().data
-X_train, X_test = train_test_split(X, test_size=0.25, random_state=0)
+X_train, X_test = digits_split()
 k = 8
 models = {
     "conv, filters (32, 64)": AutoencoderTransformer(
@@ -55,12 +44,11 @@ for name, ae in models.items():
         f"{-ae.score(X_test):8.3f} |"
     )
 pca = PCA(k).fit(X_train)
-pca_mse = np.mean((X_test - pca.inverse_transform(pca.transform(X_test))) ** 2)
+pca_mse = np.mean(pca_errors(pca, X_test))
 n_params = pca.components_.size + pca.mean_.size
 print(f"| {'PCA':<22} | {n_params:7d} | {'-':>6} | {'-':>7} | {pca_mse:8.3f} |")
 
 fig, ax = plt.subplots(figsize=(6, 2), layout="constrained")
 conv = models["conv, filters (32, 64)"]
 ReconstructionDisplay.from_estimator(conv, X_test, n_images=8, ax=ax)
-fig.savefig(args.out / "conv_autoencoder.png", dpi=80)
-print(f"figure saved in {args.out}/")
+save(fig, args, "conv_autoencoder.png")

@@ -10,29 +10,18 @@ and saves a ``ReconstructionDisplay`` grid: noisy / denoised / clean.
     python examples/denoising_images.py [--epochs N] [--out DIR]
 """
 
-import argparse
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no window: the figure is only saved
 import matplotlib.pyplot as plt
 import numpy as np
+from _common import digits_split, parse_args, save
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
-from sklearn.model_selection import train_test_split
 
 from skae import DenoisingAutoencoder
 from skae.plotting import ReconstructionDisplay
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--epochs", type=int, default=200, help="max. training epochs")
-parser.add_argument("--out", type=Path, default=Path("examples/output"))
-args = parser.parse_args()
-args.out.mkdir(parents=True, exist_ok=True)
+args = parse_args(__doc__)
 
-X = load_digits().data / 16.0  # pixel values in [0, 1]
-X_train, X_test = train_test_split(X, test_size=0.25, random_state=0)
+X_train, X_test = digits_split(load_digits().data / 16.0)  # pixels in [0, 1]
 rng = np.random.default_rng(0)
 X_noisy = np.clip(X_test + rng.normal(scale=0.3, size=X_test.shape), 0.0, 1.0)
 
@@ -68,5 +57,4 @@ fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
 ReconstructionDisplay.from_estimator(
     dae, X_test, X_noisy=X_noisy, image_shape=(8, 8), n_images=8, ax=ax
 )
-fig.savefig(args.out / "denoising_images.png", dpi=80)
-print(f"figure saved in {args.out}/")
+save(fig, args, "denoising_images.png")

@@ -17,13 +17,8 @@ searches' mean test scores (accuracy; MSE = -score).
 ``--quick`` (for smoke tests) searches two code sizes with 2-fold CV instead.
 """
 
-import argparse
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no window: the figure is only saved
 import matplotlib.pyplot as plt
+from _common import parse_args, save
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -31,12 +26,7 @@ from sklearn.pipeline import Pipeline
 
 from skae import AutoencoderTransformer
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--epochs", type=int, default=30, help="max. training epochs")
-parser.add_argument("--out", type=Path, default=Path("examples/output"))
-parser.add_argument("--quick", action="store_true", help="2 code sizes, 2 folds")
-args = parser.parse_args()
-args.out.mkdir(parents=True, exist_ok=True)
+args = parse_args(__doc__, epochs=30, quick_help="2 code sizes, 2 folds")
 
 X, y = load_digits(return_X_y=True)
 dims, cv = ([4, 8], 2) if args.quick else ([4, 8, 16], 3)
@@ -72,5 +62,5 @@ for ax, search, title, sign, ylabel in [
     ax.bar([str(k) for k in dims], sign * mean, yerr=std, capsize=4)
     ax.set(title=title, xlabel="encoding_dim", ylabel=f"mean CV {ylabel}")
     ax.title.set_fontsize("medium")
-fig.savefig(args.out / "grid_search.png", dpi=80)
-print(f"\nfigure saved in {args.out}/")
+print()
+save(fig, args, "grid_search.png")

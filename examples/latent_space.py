@@ -9,13 +9,8 @@ classifier on each 2-D embedding (the labels are never used for fitting).
     python examples/latent_space.py [--epochs N] [--out DIR]
 """
 
-import argparse
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no window: the figure is only saved
 import matplotlib.pyplot as plt
+from _common import parse_args, pca_errors, save
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.model_selection import cross_val_score
@@ -24,11 +19,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from skae import AutoencoderTransformer
 from skae.plotting import LatentSpaceDisplay
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--epochs", type=int, default=200, help="max. training epochs")
-parser.add_argument("--out", type=Path, default=Path("examples/output"))
-args = parser.parse_args()
-args.out.mkdir(parents=True, exist_ok=True)
+args = parse_args(__doc__)
 
 X, y = load_digits(return_X_y=True)
 ae = AutoencoderTransformer(encoding_dim=2, epochs=args.epochs, random_state=0)
@@ -38,7 +29,7 @@ Z_pca = pca.transform(X)
 
 print("| embedding (2-D)        | reconstruction MSE | 5-NN accuracy (5-fold) |")
 print("|:-----------------------|-------------------:|-----------------------:|")
-pca_mse = ((X - pca.inverse_transform(Z_pca)) ** 2).mean()
+pca_mse = pca_errors(pca, X).mean()
 for name, Z, mse in [
     ("AutoencoderTransformer", Z_ae, -ae.score(X)),
     ("PCA", Z_pca, pca_mse),
@@ -49,11 +40,8 @@ for name, Z, mse in [
 fig, (ax_ae, ax_pca) = plt.subplots(1, 2, figsize=(6.5, 3), layout="constrained")
 # LatentSpaceDisplay.from_estimator(ae, X, y) would encode X itself; the codes
 # are at hand, so build the displays from them (small markers, one legend).
-ae_disp = LatentSpaceDisplay(Z_ae, y, estimator_name="AutoencoderTransformer")
+ae_disp = LatentSpaceDisplay(Z_ae, y, name="AutoencoderTransformer")
 ae_disp.plot(ax=ax_ae, s=5).legend_.remove()
-pca_disp = LatentSpaceDisplay(
-    Z_pca, y, xlabel="PC 1", ylabel="PC 2", estimator_name="PCA"
-)
+pca_disp = LatentSpaceDisplay(Z_pca, y, xlabel="PC 1", ylabel="PC 2", name="PCA")
 pca_disp.plot(ax=ax_pca, s=5)
-fig.savefig(args.out / "latent_space.png", dpi=80)
-print(f"figure saved in {args.out}/")
+save(fig, args, "latent_space.png")
