@@ -11,27 +11,7 @@ from sklearn.utils.estimator_checks import (
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 
-FAST = dict(encoding_dim=2, hidden_layer_sizes=(8,), epochs=3, random_state=0)
-
-
-def tiny_builder(n_features, encoding_dim, *, seed):
-    import keras
-
-    init = keras.initializers.GlorotUniform(seed=seed)
-    encoder = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(encoding_dim, kernel_initializer=init),
-        ]
-    )
-    decoder = keras.Sequential(
-        [
-            keras.Input((encoding_dim,)),
-            keras.layers.Dense(n_features, kernel_initializer=init),
-        ]
-    )
-    return encoder, decoder
-
+from _params import FAST, dense_builder
 
 # The checks' data sets have 1 to 10 features: image_shape=(1, -1) makes each
 # row a one-pixel-high image for the convolutional architectures.
@@ -45,7 +25,7 @@ CONV = dict(image_shape=(1, -1), filters=(4,), epochs=2)
         AutoencoderTransformer(
             **FAST, sparsity=1e-3, alpha=1e-4, dropout=0.1, batch_norm=True
         ),
-        AutoencoderTransformer(**FAST, builder=tiny_builder),
+        AutoencoderTransformer(**FAST, builder=dense_builder),
         AutoencoderTransformer(
             **{**FAST, **CONV}, architecture="conv", batch_norm=True
         ),

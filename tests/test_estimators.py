@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_digits, load_wine
+from sklearn.datasets import load_wine
 from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -20,14 +20,9 @@ from sklearn.pipeline import Pipeline
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 
+from _params import SMALL
+
 ESTIMATORS = [AutoencoderTransformer, DenoisingAutoencoder]
-SMALL = dict(encoding_dim=4, hidden_layer_sizes=(16,), epochs=5, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:400], y[:400]
 
 
 @pytest.fixture(scope="module", params=ESTIMATORS, ids=lambda c: c.__name__)
@@ -117,8 +112,8 @@ def test_pipeline_grid_search_with_a_classifier(digits):
     assert search.best_estimator_.named_steps["ae"].encoding_dim in (2, 8)
 
 
-def test_unsupervised_grid_search_picks_the_best_code_size():
-    X, _ = load_digits(return_X_y=True)
+def test_unsupervised_grid_search_picks_the_best_code_size(digits_all):
+    X, _ = digits_all
     search = GridSearchCV(
         AutoencoderTransformer(hidden_layer_sizes=(32,), epochs=15, random_state=0),
         {"encoding_dim": [1, 4, 16]},
@@ -440,8 +435,8 @@ def test_dataframe_feature_names_and_pandas_output():
 # ------------------------------------------------------------------ quality
 
 
-def test_beats_pca_on_held_out_digits_with_defaults():
-    X, _ = load_digits(return_X_y=True)
+def test_beats_pca_on_held_out_digits_with_defaults(digits_all):
+    X, _ = digits_all
     X_train, X_test = train_test_split(X, test_size=0.25, random_state=0)
     for k in (4, 8, 16):
         pca = PCA(k).fit(X_train)
