@@ -125,6 +125,7 @@ def test_image_shape_with_a_wildcard(pixels):
         AutoencoderTransformer(architecture="conv", image_shape=(-1, 7)).fit(pixels)
 
 
+@pytest.mark.slow
 def test_sparsity_lowers_code_activation(pixels):
     def mean_code(sparsity):
         ae = AutoencoderTransformer(
@@ -142,6 +143,7 @@ def test_sparsity_lowers_code_activation(pixels):
     assert sparse < 0.5 * dense, (sparse, dense)
 
 
+@pytest.mark.slow
 def test_contractive_lowers_the_jacobian_norm(pixels):
     from skae._layers import jacobian_norm
 
@@ -218,6 +220,7 @@ XLA_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", XLA_CASES.values(), ids=XLA_CASES)
 def test_xla_compiled_training(case, pixels):
     """jit_compile=True is the path Keras takes on a GPU ("auto"); on this CPU it
@@ -238,6 +241,7 @@ def test_xla_compiled_training(case, pixels):
     np.testing.assert_allclose(xla.history_["loss"], plain.history_["loss"], rtol=0.03)
 
 
+@pytest.mark.slow
 def test_xla_compiled_training_is_reproducible(pixels):
     X = pixels[:128]
     kwargs = dict(encoding_dim=8, epochs=3, random_state=0, jit_compile=True)

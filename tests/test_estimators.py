@@ -139,6 +139,7 @@ def test_same_seed_same_result(Estimator, digits):
     assert not np.allclose(a, c)
 
 
+@pytest.mark.slow
 def test_same_seed_same_result_across_processes(digits):
     code = (
         "import numpy as np, sys\n"
@@ -253,6 +254,7 @@ def test_import_does_not_load_tensorflow():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow
 def test_unpickle_in_a_fresh_process(fitted, digits, tmp_path):
     path = tmp_path / "ae.pkl"
     path.write_bytes(pickle.dumps(fitted))
@@ -435,6 +437,7 @@ def test_dataframe_feature_names_and_pandas_output():
 # ------------------------------------------------------------------ quality
 
 
+@pytest.mark.slow
 def test_beats_pca_on_held_out_digits_with_defaults(digits_all):
     X, _ = digits_all
     X_train, X_test = train_test_split(X, test_size=0.25, random_state=0)
@@ -445,6 +448,7 @@ def test_beats_pca_on_held_out_digits_with_defaults(digits_all):
         assert ae_mse < pca_mse, (k, ae_mse, pca_mse)
 
 
+@pytest.mark.slow
 def test_unscaled_tabular_data_works_with_defaults():
     X, _ = load_wine(return_X_y=True)
     ae = AutoencoderTransformer(encoding_dim=4, random_state=0).fit(X)

@@ -39,19 +39,33 @@ def run_fit(verbose):
     return done.stdout, done.stderr
 
 
-def test_verbose_0_prints_nothing_at_all():
-    # TensorFlow's own start-up lines included: the subprocess loads it afresh
-    assert run_fit(0) == ("", "")
-
-
-def test_verbose_1_prints_one_line_per_epoch():
-    out, err = run_fit(1)
+def assert_one_line_per_epoch(out, err):
     lines = out.splitlines()
     assert len(lines) == 3, out
     for i, line in enumerate(lines, 1):
         assert line.startswith(f"epoch {i}/3 - loss ")
         assert "val_loss" in line and "elapsed" in line and "ETA" in line
     assert err == ""
+
+
+@pytest.mark.slow
+def test_verbose_0_prints_nothing_at_all():
+    # TensorFlow's own start-up lines included: the subprocess loads it afresh
+    assert run_fit(0) == ("", "")
+
+
+@pytest.mark.slow
+def test_verbose_1_prints_one_line_per_epoch():
+    assert_one_line_per_epoch(*run_fit(1))
+
+
+def test_verbose_in_this_process(X, capfd):
+    """The two tests above without a fresh process (and TensorFlow's start-up):
+    their fast stand-in in the default tier."""
+    AutoencoderTransformer(**SHORT, verbose=0).fit(X).transform(X)
+    assert capfd.readouterr() == ("", "")
+    AutoencoderTransformer(**SHORT, verbose=1).fit(X).transform(X)
+    assert_one_line_per_epoch(*capfd.readouterr())
 
 
 def make_counter():
@@ -131,6 +145,7 @@ def test_history_and_codes_are_plain_python_and_numpy(X):
     assert isinstance(ae.transform(X), np.ndarray)
 
 
+@pytest.mark.slow
 def test_many_short_fits_print_nothing():
     # a grid search: one trace per fit is by design, and must not be reported
     # as TensorFlow's "excessive retracing"
