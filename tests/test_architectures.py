@@ -250,7 +250,14 @@ def test_xla_compiled_training_is_reproducible(pixels):
     assert_array_equal(second.transform(X), first.transform(X))
 
 
-@pytest.mark.parametrize("Estimator", [AutoencoderTransformer, DenoisingAutoencoder])
+# The dense AutoencoderTransformer case is the default tier's one XLA compilation.
+@pytest.mark.parametrize(
+    "Estimator",
+    [
+        AutoencoderTransformer,
+        pytest.param(DenoisingAutoencoder, marks=pytest.mark.slow),
+    ],
+)
 def test_default_jit_compile_follows_the_devices_tensorflow_sees(
     Estimator, pixels, monkeypatch
 ):

@@ -97,6 +97,7 @@ def test_the_lowest_loss_epoch_is_kept_whatever_tol(digits):
     assert_array_equal(loose.transform(X), strict.transform(X))
 
 
+@pytest.mark.slow  # n_jobs=2: worker processes that load TensorFlow
 def test_pipeline_grid_search_with_a_classifier(digits):
     X, y = digits
     pipe = Pipeline(
@@ -112,6 +113,7 @@ def test_pipeline_grid_search_with_a_classifier(digits):
     assert search.best_estimator_.named_steps["ae"].encoding_dim in (2, 8)
 
 
+@pytest.mark.slow  # 10 fits of 15 epochs on all of digits
 def test_unsupervised_grid_search_picks_the_best_code_size(digits_all):
     X, _ = digits_all
     search = GridSearchCV(
@@ -448,7 +450,6 @@ def test_beats_pca_on_held_out_digits_with_defaults(digits_all):
         assert ae_mse < pca_mse, (k, ae_mse, pca_mse)
 
 
-@pytest.mark.slow
 def test_unscaled_tabular_data_works_with_defaults():
     X, _ = load_wine(return_X_y=True)
     ae = AutoencoderTransformer(encoding_dim=4, random_state=0).fit(X)
@@ -493,7 +494,14 @@ def test_a_fitted_model_does_not_hold_the_training_data(fitted):
     assert fitted.model_.train_function is None
 
 
-@pytest.mark.parametrize("Estimator", ESTIMATORS)
+# The AutoencoderTransformer case is the default tier's check of it.
+@pytest.mark.parametrize(
+    "Estimator",
+    [
+        AutoencoderTransformer,
+        pytest.param(DenoisingAutoencoder, marks=pytest.mark.slow),
+    ],
+)
 def test_finished_fits_leave_no_traced_graph_behind(Estimator, digits):
     """Every graph a fit traces (training and inference) is freed with the model:
     a grid search's thousand fits must not pile up (benchmarks/memory.py)."""

@@ -111,6 +111,7 @@ def test_the_tagged_wrapper_and_the_pipeline_are_classifiers(digits_all):
     assert isinstance(check_cv(2, y, classifier=is_classifier(pipe)), StratifiedKFold)
 
 
+@pytest.mark.slow  # the search: 9 fits of the pipeline
 def test_grid_search_tunes_the_autoencoder_and_the_keras_head(search, digits_all):
     X, y = digits_all
     assert set(search.best_params_) == {"ae__encoding_dim", "clf__model__hidden"}
@@ -123,6 +124,7 @@ def test_grid_search_tunes_the_autoencoder_and_the_keras_head(search, digits_all
     assert best["ae"].transform(X[:5]).shape == (5, best["ae"].encoding_dim)
 
 
+@pytest.mark.slow  # uses the search
 def test_autoencoder_still_pickles_after_import_scikeras(search, digits_all):
     import keras
     from scikeras import _saving_utils
