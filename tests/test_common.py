@@ -4,7 +4,7 @@ The two plain estimators run every check. The variants build other networks
 through the same estimator code: each runs the checks whose outcome its network
 can change. Parameter validation, error messages, tags and the handling of odd
 inputs go through code every variant shares, so running them again would only
-repeat the plain estimators' runs (at about a second a check).
+repeat the plain estimators' runs.
 """
 
 from functools import partial
@@ -42,10 +42,11 @@ CALLABLE = {
     "check_estimators_overwrite_params",
     "check_fit2d_1feature",
 }
-# The convolutional variants cost 5 to 15 s a check: they run what reshaping
-# rows to images changes. image_shape=(1, -1) is resolved for each width fitted
-# (one feature; another width refused at transform) and must keep its -1; the
-# conv layers must be seeded (refits) and pickle.
+# The convolutional variants build a network for every width a check fits,
+# the slowest to build: they run what reshaping rows to images changes.
+# image_shape=(1, -1) is resolved for each width fitted (one feature; another
+# width refused at transform) and must keep its -1; the conv layers must be
+# seeded (refits) and pickle.
 IMAGES = {
     "check_fit2d_1feature",
     "check_n_features_in_after_fitting",
@@ -53,9 +54,10 @@ IMAGES = {
     "check_fit_idempotent",
     "check_estimators_pickle",
 }
-# The contractive penalty differentiates through the encoder's Jacobian (5-10 s
-# a check): it runs the checks it can affect, the input dtypes and refits, in
-# the slow tier (its tutorial model trains, pickles and clones in the default).
+# The contractive penalty differentiates through the encoder's Jacobian, the
+# slowest checks of all: it runs the checks it can affect, the input dtypes and
+# refits, in the slow tier (its tutorial model trains, pickles and clones in
+# the default one).
 CONTRACTIVE = {
     "check_estimators_dtypes",
     "check_transformer_preserve_dtypes",
