@@ -6,16 +6,13 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_digits, load_sample_images
+from sklearn.datasets import load_sample_images
 from sklearn.feature_extraction.image import extract_patches_2d
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 from skae._scaling import scale_rows
 
-
-@pytest.fixture(scope="module")
-def digits():
-    return load_digits().data[:500] / 16.0
+from _params import dense_builder
 
 
 @pytest.fixture(scope="module")
@@ -49,20 +46,20 @@ TUTORIAL_MODELS = {
 
 
 @pytest.mark.parametrize("params", TUTORIAL_MODELS.values(), ids=TUTORIAL_MODELS)
-def test_tutorial_model_trains_pickles_and_clones(params, digits):
+def test_tutorial_model_trains_pickles_and_clones(params, pixels):
     ae = AutoencoderTransformer(
         encoding_dim=8, epochs=10, random_state=0, early_stopping=False, **params
-    ).fit(digits)
+    ).fit(pixels)
     assert ae.history_["loss"][-1] < ae.history_["loss"][0]
-    Z = ae.transform(digits)
-    assert Z.shape == (len(digits), 8)
-    assert_array_equal(pickle.loads(pickle.dumps(ae)).transform(digits), Z)
+    Z = ae.transform(pixels)
+    assert Z.shape == (len(pixels), 8)
+    assert_array_equal(pickle.loads(pickle.dumps(ae)).transform(pixels), Z)
     assert clone(ae).get_params() == ae.get_params()
 
 
 @pytest.mark.parametrize("noise", ["gaussian", "masking", "salt_pepper"])
 @pytest.mark.parametrize("architecture", ["dense", "conv"])
-def test_denoising_on_dense_and_conv(noise, architecture, digits):
+def test_denoising_on_dense_and_conv(noise, architecture, pixels):
     dae = DenoisingAutoencoder(
         encoding_dim=8,
         architecture=architecture,
@@ -73,10 +70,10 @@ def test_denoising_on_dense_and_conv(noise, architecture, digits):
         epochs=8,
         early_stopping=False,
         random_state=0,
-    ).fit(digits)
+    ).fit(pixels)
     assert dae.history_["loss"][-1] < dae.history_["loss"][0]
     assert_array_equal(
-        pickle.loads(pickle.dumps(dae)).predict(digits), dae.predict(digits)
+        pickle.loads(pickle.dumps(dae)).predict(pixels), dae.predict(pixels)
     )
 
 
@@ -112,24 +109,25 @@ def test_batch_norm_predicts_well_after_a_short_fit(colour_patches):
     assert -ae.score(X_test) < 0.5 * mean_mse
 
 
-def test_odd_image_sizes_are_cropped_back(digits):
-    X = digits[:, :63]  # 7 x 9 "images": halving rounds up, so the decoder crops
+def test_odd_image_sizes_are_cropped_back(pixels):
+    X = pixels[:, :63]  # 7 x 9 "images": halving rounds up, so the decoder crops
     ae = AutoencoderTransformer(
         encoding_dim=4, architecture="conv", image_shape=(7, 9), epochs=2
     ).fit(X)
     assert ae.predict(X).shape == X.shape
 
 
-def test_image_shape_with_a_wildcard(digits):
+def test_image_shape_with_a_wildcard(pixels):
     ae = AutoencoderTransformer(
         encoding_dim=4, architecture="conv", image_shape=(-1, 8), epochs=2
-    ).fit(digits)
-    assert ae.predict(digits).shape == digits.shape
+    ).fit(pixels)
+    assert ae.predict(pixels).shape == pixels.shape
     with pytest.raises(ValueError, match="cannot reshape rows of 64 features"):
-        AutoencoderTransformer(architecture="conv", image_shape=(-1, 7)).fit(digits)
+        AutoencoderTransformer(architecture="conv", image_shape=(-1, 7)).fit(pixels)
 
 
-def test_sparsity_lowers_code_activation(digits):
+@pytest.mark.slow
+def test_sparsity_lowers_code_activation(pixels):
     def mean_code(sparsity):
         ae = AutoencoderTransformer(
             encoding_dim=32,
@@ -139,17 +137,18 @@ def test_sparsity_lowers_code_activation(digits):
             epochs=30,
             early_stopping=False,
             random_state=0,
-        ).fit(digits)
-        return ae.transform(digits).mean()
+        ).fit(pixels)
+        return ae.transform(pixels).mean()
 
     dense, sparse = mean_code(0.0), mean_code(1e-3)
     assert sparse < 0.5 * dense, (sparse, dense)
 
 
-def test_contractive_lowers_the_jacobian_norm(digits):
+@pytest.mark.slow
+def test_contractive_lowers_the_jacobian_norm(pixels):
     from skae._keras._layers import jacobian_norm
 
-    train, test = digits[:400], digits[400:]
+    train, test = pixels[:400], pixels[400:]
 
     def norm(weight):
         ae = AutoencoderTransformer(
@@ -163,47 +162,32 @@ def test_contractive_lowers_the_jacobian_norm(digits):
 
 
 def small_builder(n_features, encoding_dim, *, seed):
-    import keras
-
-    init = keras.initializers.GlorotUniform(seed=seed)
-    encoder = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(encoding_dim, kernel_initializer=init),
-        ]
+    return dense_builder(
+        n_features, encoding_dim, seed=seed, output_activation="sigmoid"
     )
-    decoder = keras.Sequential(
-        [
-            keras.Input((encoding_dim,)),
-            keras.layers.Dense(
-                n_features, activation="sigmoid", kernel_initializer=init
-            ),
-        ]
-    )
-    return encoder, decoder
 
 
-def test_custom_builder(digits):
+def test_custom_builder(pixels):
     ae = AutoencoderTransformer(
         encoding_dim=6, builder=small_builder, epochs=5, random_state=0
     )
-    ae.fit(digits)
-    assert ae.transform(digits).shape == (len(digits), 6)
-    again = clone(ae).fit(digits)
-    assert_array_equal(again.transform(digits), ae.transform(digits))
+    ae.fit(pixels)
+    assert ae.transform(pixels).shape == (len(pixels), 6)
+    again = clone(ae).fit(pixels)
+    assert_array_equal(again.transform(pixels), ae.transform(pixels))
     assert_array_equal(
-        pickle.loads(pickle.dumps(ae)).transform(digits), ae.transform(digits)
+        pickle.loads(pickle.dumps(ae)).transform(pixels), ae.transform(pixels)
     )
 
 
-def test_custom_builder_that_does_not_fit_the_data(digits):
+def test_custom_builder_that_does_not_fit_the_data(pixels):
     def wrong(n_features, encoding_dim, *, seed):
         return small_builder(n_features, encoding_dim + 1, seed=seed)
 
     with pytest.raises(ValueError, match=r"encoder must map .* \(None, 6\)"):
-        AutoencoderTransformer(encoding_dim=6, builder=wrong, epochs=1).fit(digits)
+        AutoencoderTransformer(encoding_dim=6, builder=wrong, epochs=1).fit(pixels)
     with pytest.raises(TypeError, match="tuple \\(encoder, decoder\\)"):
-        AutoencoderTransformer(builder=lambda n, k, seed: None, epochs=1).fit(digits)
+        AutoencoderTransformer(builder=lambda n, k, seed: None, epochs=1).fit(pixels)
 
 
 @pytest.mark.parametrize(
@@ -222,9 +206,9 @@ def test_custom_builder_that_does_not_fit_the_data(digits):
         ({"filters": ()}, "filters"),
     ],
 )
-def test_invalid_combinations(params, match, digits):
+def test_invalid_combinations(params, match, pixels):
     with pytest.raises(ValueError, match=match):
-        AutoencoderTransformer(epochs=1, **params).fit(digits)
+        AutoencoderTransformer(epochs=1, **params).fit(pixels)
 
 
 XLA_CASES = {
@@ -237,15 +221,16 @@ XLA_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", XLA_CASES.values(), ids=XLA_CASES)
-def test_xla_compiled_training(case, digits):
+def test_xla_compiled_training(case, pixels):
     """jit_compile=True is the path Keras takes on a GPU ("auto"); on this CPU it
     checks that every architecture's training epoch compiles with XLA and trains
     about like the uncompiled one."""
     Estimator, params = case
     # 115 training rows (no validation split): three full batches of 32 in the
     # loop and a last one of 19 after it.
-    X = digits[:115]
+    X = pixels[:115]
     kwargs = dict(encoding_dim=8, epochs=4, random_state=0, early_stopping=False)
     xla = Estimator(jit_compile=True, **kwargs, **params).fit(X)
     assert xla.model_.jit_compile is True
@@ -257,17 +242,25 @@ def test_xla_compiled_training(case, digits):
     np.testing.assert_allclose(xla.history_["loss"], plain.history_["loss"], rtol=0.03)
 
 
-def test_xla_compiled_training_is_reproducible(digits):
-    X = digits[:128]
+@pytest.mark.slow
+def test_xla_compiled_training_is_reproducible(pixels):
+    X = pixels[:128]
     kwargs = dict(encoding_dim=8, epochs=3, random_state=0, jit_compile=True)
     first = DenoisingAutoencoder(**kwargs).fit(X)
     second = DenoisingAutoencoder(**kwargs).fit(X)
     assert_array_equal(second.transform(X), first.transform(X))
 
 
-@pytest.mark.parametrize("Estimator", [AutoencoderTransformer, DenoisingAutoencoder])
+# The dense AutoencoderTransformer case is the default tier's one XLA compilation.
+@pytest.mark.parametrize(
+    "Estimator",
+    [
+        AutoencoderTransformer,
+        pytest.param(DenoisingAutoencoder, marks=pytest.mark.slow),
+    ],
+)
 def test_default_jit_compile_follows_the_devices_tensorflow_sees(
-    Estimator, digits, monkeypatch
+    Estimator, pixels, monkeypatch
 ):
     """With the default jit_compile="auto", training compiles with XLA as soon as
     TensorFlow lists an accelerator, with no change by the user, and stays
@@ -278,7 +271,7 @@ def test_default_jit_compile_follows_the_devices_tensorflow_sees(
     list_devices = tf.config.list_physical_devices
     kwargs = dict(encoding_dim=8, epochs=2, random_state=0, early_stopping=False)
     sees_accelerator = any(d.device_type != "CPU" for d in list_devices())
-    here = Estimator(**kwargs).fit(digits[:115])
+    here = Estimator(**kwargs).fit(pixels[:115])
     assert here.model_.jit_compile is sees_accelerator
 
     fake_gpu = tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU")
@@ -288,6 +281,6 @@ def test_default_jit_compile_follows_the_devices_tensorflow_sees(
         return list_devices(device_type) + extra
 
     monkeypatch.setattr(tf.config, "list_physical_devices", with_a_gpu)
-    on_gpu = Estimator(**kwargs).fit(digits[:115])
+    on_gpu = Estimator(**kwargs).fit(pixels[:115])
     assert on_gpu.model_.jit_compile is True
     assert on_gpu.history_["loss"][-1] < on_gpu.history_["loss"][0]

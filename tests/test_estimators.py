@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_digits, load_wine
+from sklearn.datasets import load_wine
 from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -21,14 +21,9 @@ from sklearn.pipeline import Pipeline
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 from skae._scaling import scale_rows
 
+from _params import SMALL
+
 ESTIMATORS = [AutoencoderTransformer, DenoisingAutoencoder]
-SMALL = dict(encoding_dim=4, hidden_layer_sizes=(16,), epochs=5, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:400], y[:400]
 
 
 @pytest.fixture(scope="module", params=ESTIMATORS, ids=lambda c: c.__name__)
@@ -103,6 +98,7 @@ def test_the_lowest_loss_epoch_is_kept_whatever_tol(digits):
     assert_array_equal(loose.transform(X), strict.transform(X))
 
 
+@pytest.mark.slow  # n_jobs=2: worker processes that load TensorFlow
 def test_pipeline_grid_search_with_a_classifier(digits):
     X, y = digits
     pipe = Pipeline(
@@ -118,8 +114,9 @@ def test_pipeline_grid_search_with_a_classifier(digits):
     assert search.best_estimator_.named_steps["ae"].encoding_dim in (2, 8)
 
 
-def test_unsupervised_grid_search_picks_the_best_code_size():
-    X, _ = load_digits(return_X_y=True)
+@pytest.mark.slow  # 10 fits of 15 epochs on all of digits
+def test_unsupervised_grid_search_picks_the_best_code_size(digits_all):
+    X, _ = digits_all
     search = GridSearchCV(
         AutoencoderTransformer(hidden_layer_sizes=(32,), epochs=15, random_state=0),
         {"encoding_dim": [1, 4, 16]},
@@ -145,6 +142,7 @@ def test_same_seed_same_result(Estimator, digits):
     assert not np.allclose(a, c)
 
 
+@pytest.mark.slow
 def test_same_seed_same_result_across_processes(digits):
     code = (
         "import numpy as np, sys\n"
@@ -259,6 +257,7 @@ def test_import_does_not_load_tensorflow():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow
 def test_unpickle_in_a_fresh_process(fitted, digits, tmp_path):
     path = tmp_path / "ae.pkl"
     path.write_bytes(pickle.dumps(fitted))
@@ -441,8 +440,9 @@ def test_dataframe_feature_names_and_pandas_output():
 # ------------------------------------------------------------------ quality
 
 
-def test_beats_pca_on_held_out_digits_with_defaults():
-    X, _ = load_digits(return_X_y=True)
+@pytest.mark.slow
+def test_beats_pca_on_held_out_digits_with_defaults(digits_all):
+    X, _ = digits_all
     X_train, X_test = train_test_split(X, test_size=0.25, random_state=0)
     for k in (4, 8, 16):
         pca = PCA(k).fit(X_train)
@@ -495,7 +495,14 @@ def test_a_fitted_model_does_not_hold_the_training_data(fitted):
     assert fitted.model_.train_function is None
 
 
-@pytest.mark.parametrize("Estimator", ESTIMATORS)
+# The AutoencoderTransformer case is the default tier's check of it.
+@pytest.mark.parametrize(
+    "Estimator",
+    [
+        AutoencoderTransformer,
+        pytest.param(DenoisingAutoencoder, marks=pytest.mark.slow),
+    ],
+)
 def test_finished_fits_leave_no_traced_graph_behind(Estimator, digits):
     """Every graph a fit traces (training and inference) is freed with the model:
     a grid search's thousand fits must not pile up (benchmarks/memory.py)."""

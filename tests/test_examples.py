@@ -24,6 +24,7 @@ def test_every_script_is_listed():
     assert sorted(scripts) == sorted(SCRIPTS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_example_runs(script, tmp_path):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}

@@ -34,8 +34,11 @@ def train(optimizer, jit_compile=False, embedding=False, epochs=6):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{}, {"jit_compile": True}, {"embedding": True}],
-    ids=["graph", "xla", "sparse-gradients"],
+    [
+        pytest.param({}, id="graph"),
+        pytest.param({"jit_compile": True}, id="xla", marks=pytest.mark.slow),
+        pytest.param({"embedding": True}, id="sparse-gradients"),
+    ],
 )
 @pytest.mark.parametrize("amsgrad", [False, True])
 def test_fused_adam_makes_keras_adams_updates(kwargs, amsgrad):

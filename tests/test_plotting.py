@@ -24,23 +24,17 @@ from skae.plotting import (  # noqa: E402
     TrainingHistoryDisplay,
 )
 
-SMALL = dict(hidden_layer_sizes=(16,), epochs=5, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:300], y[:300]
+from _params import SMALL  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def ae2(digits):
-    return AutoencoderTransformer(encoding_dim=2, **SMALL).fit(digits[0])
+    return AutoencoderTransformer(**{**SMALL, "encoding_dim": 2}).fit(digits[0])
 
 
 @pytest.fixture(scope="module")
 def ae4(digits):
-    return AutoencoderTransformer(encoding_dim=4, **SMALL).fit(digits[0])
+    return AutoencoderTransformer(**SMALL).fit(digits[0])
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +146,7 @@ def test_reconstruction_grid(ae2, digits, tmp_path):
 
 def test_reconstruction_grid_with_noisy_input(digits, tmp_path):
     X = digits[0]
-    dae = DenoisingAutoencoder(encoding_dim=4, **SMALL).fit(X)
+    dae = DenoisingAutoencoder(**SMALL).fit(X)
     X_noisy = X + np.random.default_rng(0).normal(scale=4, size=X.shape)
     disp = ReconstructionDisplay.from_estimator(
         dae, X, image_shape=(8, 8), n_images=4, X_noisy=X_noisy
@@ -400,7 +394,7 @@ def test_anomaly_log_scale_spreads_heavy_tailed_errors(cancer, tmp_path):
 
 def test_anomaly_overlays_known_classes(cancer, tmp_path):
     X, y = cancer
-    ae = AutoencoderTransformer(encoding_dim=4, **SMALL).fit(X)
+    ae = AutoencoderTransformer(**SMALL).fit(X)
     disp = AnomalyDisplay.from_estimator(ae, X, y, bins=12, log_scale=True)
     assert_rendered(disp, tmp_path / "classes.png")
     assert len(disp.bars_) == 2 and all(len(c) == 12 for c in disp.bars_)

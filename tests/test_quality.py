@@ -12,6 +12,8 @@ from sklearn.model_selection import train_test_split
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 
+pytestmark = pytest.mark.slow  # full-size fits with the default epochs
+
 NOTMNIST = Path(
     os.environ.get(
         "SKAE_NOTMNIST",

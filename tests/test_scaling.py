@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 
 from skae import AutoencoderTransformer
 from skae._scaling import scale_rows, scaling_params
 
-SMALL = dict(encoding_dim=4, hidden_layer_sizes=(16,), epochs=3, random_state=0)
+from _params import SHORT
 
 
 def _datasets():
@@ -37,20 +37,15 @@ def test_minmax_scaling_lands_exactly_on_the_unit_interval(name, X, dtype):
 
 def test_binary_crossentropy_and_a_sigmoid_output_on_tabular_data():
     X = load_wine().data
-    ae = AutoencoderTransformer(loss="binary_crossentropy", **SMALL).fit(X)
+    ae = AutoencoderTransformer(loss="binary_crossentropy", **SHORT).fit(X)
     assert ae.decoder_.layers[-1].activation.__name__ == "sigmoid"
     assert ae.history_["loss"][-1] < ae.history_["loss"][0]
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return load_digits().data[:300] / 16
-
-
 @pytest.fixture(scope="module", params=["minmax", "standard"])
-def reference(request, digits):
+def reference(request, pixels):
     scaling = request.param
-    return scaling, AutoencoderTransformer(scaling=scaling, **SMALL).fit(digits)
+    return scaling, AutoencoderTransformer(scaling=scaling, **SHORT).fit(pixels)
 
 
 @pytest.mark.parametrize(
@@ -59,20 +54,20 @@ def reference(request, digits):
     ids=str,
 )
 def test_the_units_of_the_data_do_not_change_what_is_learned(
-    reference, digits, shift, factor
+    reference, pixels, shift, factor
 ):
     """Data moved by a large offset (1e7, where float32 steps are 1.0) or scaled
     far out of float32's range train and encode as the data itself."""
     scaling, plain = reference
-    X = digits * factor + shift
-    moved = AutoencoderTransformer(scaling=scaling, **SMALL).fit(X)
-    assert_allclose(moved.transform(X), plain.transform(digits), rtol=1e-4, atol=1e-5)
+    X = pixels * factor + shift
+    moved = AutoencoderTransformer(scaling=scaling, **SHORT).fit(X)
+    assert_allclose(moved.transform(X), plain.transform(pixels), rtol=1e-4, atol=1e-5)
     assert_allclose(
-        (moved.predict(X) - shift) / factor, plain.predict(digits), atol=1e-4
+        (moved.predict(X) - shift) / factor, plain.predict(pixels), atol=1e-4
     )
-    big = np.tile(X, (5, 1))  # 1 500 rows: transformed a chunk at a time
+    big = np.tile(X, (5, 1))  # 2 500 rows: transformed a chunk at a time
     assert_allclose(
-        moved.transform(big)[-300:], moved.transform(X), rtol=1e-5, atol=1e-6
+        moved.transform(big)[-len(X) :], moved.transform(X), rtol=1e-5, atol=1e-6
     )
     # A change of a quarter of one feature's spread still reaches the codes.
     nudged = X[:1].copy()
@@ -81,26 +76,26 @@ def test_the_units_of_the_data_do_not_change_what_is_learned(
 
 
 def test_a_feature_constant_in_training_is_reconstructed_as_that_constant(
-    reference, digits, tmp_path
+    reference, pixels, tmp_path
 ):
     import keras
 
     _, ae = reference
-    constant = np.ptp(digits, axis=0) == 0
-    assert constant.any()  # digits has blank border pixels
-    X_rec = ae.inverse_transform(ae.transform(digits))
-    assert (X_rec[:, constant] == digits[0, constant]).all()
-    assert not (X_rec[:, ~constant] == digits[0, ~constant]).all()
+    constant = np.ptp(pixels, axis=0) == 0
+    assert constant.any()  # digits have blank border pixels
+    X_rec = ae.inverse_transform(ae.transform(pixels))
+    assert (X_rec[:, constant] == pixels[0, constant]).all()
+    assert not (X_rec[:, ~constant] == pixels[0, ~constant]).all()
     _, decoder_path = ae.export_keras(tmp_path)
     exported = keras.saving.load_model(decoder_path)
-    assert_allclose(exported.predict(ae.transform(digits), verbose=0), X_rec, atol=1e-5)
+    assert_allclose(exported.predict(ae.transform(pixels), verbose=0), X_rec, atol=1e-5)
 
 
 @pytest.mark.parametrize("factor", [1e-9, 1e25])
 def test_export_refuses_scales_keras_normalization_cannot_hold(
-    factor, digits, tmp_path
+    factor, pixels, tmp_path
 ):
-    ae = AutoencoderTransformer(**{**SMALL, "epochs": 1}).fit(digits * factor)
+    ae = AutoencoderTransformer(**{**SHORT, "epochs": 1}).fit(pixels * factor)
     with pytest.raises(ValueError, match=r"export_keras .* scale_ spans"):
         ae.export_keras(tmp_path)
     assert not list(tmp_path.iterdir())

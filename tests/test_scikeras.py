@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.base import clone, is_classifier
-from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -90,13 +89,8 @@ def make_pipeline():
 
 
 @pytest.fixture(scope="module")
-def digits():
-    return load_digits(return_X_y=True)
-
-
-@pytest.fixture(scope="module")
-def search(digits):
-    X, y = digits
+def search(digits_all):
+    X, y = digits_all
     grid = {"ae__encoding_dim": [8, 16], "clf__model__hidden": [16, 32]}
     return GridSearchCV(make_pipeline(), grid, cv=2, error_score="raise").fit(
         X[:600], y[:600]
@@ -108,8 +102,8 @@ def test_import_skae_does_not_import_scikeras():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_the_tagged_wrapper_and_the_pipeline_are_classifiers(digits):
-    _, y = digits
+def test_the_tagged_wrapper_and_the_pipeline_are_classifiers(digits_all):
+    _, y = digits_all
     pipe = make_pipeline()
     assert is_classifier(pipe["clf"]) and is_classifier(clone(pipe))
     assert get_tags(pipe).estimator_type == "classifier"
@@ -117,8 +111,9 @@ def test_the_tagged_wrapper_and_the_pipeline_are_classifiers(digits):
     assert isinstance(check_cv(2, y, classifier=is_classifier(pipe)), StratifiedKFold)
 
 
-def test_grid_search_tunes_the_autoencoder_and_the_keras_head(search, digits):
-    X, y = digits
+@pytest.mark.slow  # the search: 9 fits of the pipeline
+def test_grid_search_tunes_the_autoencoder_and_the_keras_head(search, digits_all):
+    X, y = digits_all
     assert set(search.best_params_) == {"ae__encoding_dim", "clf__model__hidden"}
     assert len(search.cv_results_["params"]) == 4
     chance = 1 / len(np.unique(y))
@@ -129,13 +124,14 @@ def test_grid_search_tunes_the_autoencoder_and_the_keras_head(search, digits):
     assert best["ae"].transform(X[:5]).shape == (5, best["ae"].encoding_dim)
 
 
-def test_autoencoder_still_pickles_after_import_scikeras(search, digits):
+@pytest.mark.slow  # uses the search
+def test_autoencoder_still_pickles_after_import_scikeras(search, digits_all):
     import keras
     from scikeras import _saving_utils
 
     # the side effect being guarded against is in place ...
     assert keras.Model.__reduce__ is _saving_utils.pack_keras_model
-    X, _ = digits
+    X, _ = digits_all
     ae = search.best_estimator_["ae"]
     data = pickle.dumps(ae)
     # ... yet skae stores its own .keras archive: loadable without scikeras

@@ -9,16 +9,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_digits
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 
-SMALL = dict(encoding_dim=4, hidden_layer_sizes=(16,), epochs=3, random_state=0)
+from _params import SHORT
 
 
 @pytest.fixture(scope="module")
-def X():
-    return load_digits().data[:300]
+def X(digits):
+    return digits[0]
 
 
 FIT_SCRIPT = (
@@ -40,19 +39,33 @@ def run_fit(verbose):
     return done.stdout, done.stderr
 
 
-def test_verbose_0_prints_nothing_at_all():
-    # TensorFlow's own start-up lines included: the subprocess loads it afresh
-    assert run_fit(0) == ("", "")
-
-
-def test_verbose_1_prints_one_line_per_epoch():
-    out, err = run_fit(1)
+def assert_one_line_per_epoch(out, err):
     lines = out.splitlines()
     assert len(lines) == 3, out
     for i, line in enumerate(lines, 1):
         assert line.startswith(f"epoch {i}/3 - loss ")
         assert "val_loss" in line and "elapsed" in line and "ETA" in line
     assert err == ""
+
+
+@pytest.mark.slow
+def test_verbose_0_prints_nothing_at_all():
+    # TensorFlow's own start-up lines included: the subprocess loads it afresh
+    assert run_fit(0) == ("", "")
+
+
+@pytest.mark.slow
+def test_verbose_1_prints_one_line_per_epoch():
+    assert_one_line_per_epoch(*run_fit(1))
+
+
+def test_verbose_in_this_process(X, capfd):
+    """The two tests above without a fresh process (and TensorFlow's start-up):
+    their fast stand-in in the default tier."""
+    AutoencoderTransformer(**SHORT, verbose=0).fit(X).transform(X)
+    assert capfd.readouterr() == ("", "")
+    AutoencoderTransformer(**SHORT, verbose=1).fit(X).transform(X)
+    assert_one_line_per_epoch(*capfd.readouterr())
 
 
 def make_counter():
@@ -71,7 +84,7 @@ def make_counter():
 
 def test_user_callbacks_are_called_and_survive_clone(X):
     counter = make_counter()
-    ae = AutoencoderTransformer(**SMALL, callbacks=[counter]).fit(X)
+    ae = AutoencoderTransformer(**SHORT, callbacks=[counter]).fit(X)
     assert counter.epochs == ae.n_iter_ == 3
     cloned = clone(ae)
     assert cloned.get_params()["callbacks"][0] is not counter
@@ -83,7 +96,7 @@ def test_keras_callbacks_pickle_with_the_estimator(X, tmp_path):
     import keras
 
     checkpoint = keras.callbacks.ModelCheckpoint(tmp_path / "best.keras")
-    ae = AutoencoderTransformer(**SMALL, callbacks=[checkpoint]).fit(X)
+    ae = AutoencoderTransformer(**SHORT, callbacks=[checkpoint]).fit(X)
     assert (tmp_path / "best.keras").exists()
     loaded = pickle.loads(pickle.dumps(ae))
     assert_array_equal(loaded.transform(X), ae.transform(X))
@@ -97,7 +110,7 @@ def test_keras_callbacks_pickle_with_the_estimator(X, tmp_path):
 def test_export_keras_and_load_back(Estimator, X, tmp_path):
     import keras
 
-    ae = Estimator(**SMALL).fit(X)
+    ae = Estimator(**SHORT).fit(X)
     encoder_path, decoder_path = ae.export_keras(tmp_path)
     # Keras alone serves the models, in the data's units
     encoder = keras.saving.load_model(encoder_path)
@@ -127,11 +140,12 @@ def test_html_repr_shows_the_parameters():
 
 
 def test_history_and_codes_are_plain_python_and_numpy(X):
-    ae = AutoencoderTransformer(**SMALL).fit(X)
+    ae = AutoencoderTransformer(**SHORT).fit(X)
     assert all(isinstance(v, float) for v in ae.history_["loss"])
     assert isinstance(ae.transform(X), np.ndarray)
 
 
+@pytest.mark.slow
 def test_many_short_fits_print_nothing():
     # a grid search: one trace per fit is by design, and must not be reported
     # as TensorFlow's "excessive retracing"
