@@ -194,6 +194,22 @@ def test_title_stays_above_the_top_row(ae2, digits, figsize):
     assert title.y0 >= max(box.y1 for box in top_row)
 
 
+def test_row_labels_of_a_short_grid_do_not_overlap(digits):
+    """Three rows in a 2.6-inch figure (the denoising example): the labels
+    of neighbouring rows must not run into each other."""
+    X = digits[0]
+    _, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
+    disp = ReconstructionDisplay(X[:8], X[:8], X_noisy=X[:8], image_shape=(8, 8))
+    disp.plot(ax=ax, name="DenoisingAutoencoder")
+    disp.figure_.canvas.draw()
+    renderer = disp.figure_.canvas.get_renderer()
+    labels = [a.yaxis.label.get_window_extent(renderer) for a in disp.axes_[:, 0]]
+    for upper, lower in pairwise(labels):
+        assert lower.y1 <= upper.y0
+    figure = disp.figure_.bbox
+    assert all(box.x0 >= figure.x0 for box in labels)  # not cut off on the left
+
+
 def test_image_shape_with_minus_one_as_the_estimators_accept(digits, tmp_path):
     disp = ReconstructionDisplay.from_estimator(
         _Identity(image_shape=(8, -1)), digits[0], n_images=2

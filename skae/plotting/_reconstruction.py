@@ -174,7 +174,12 @@ class ReconstructionDisplay(_AutoencoderDisplayMixin):
                 # top row wherever the axes sit (a subgridspec would share the
                 # title's margin and draw the images under it).
                 sub = ax.inset_axes(
-                    [j / n, 1 - (i + 1) / len(rows), 1 / n, 1 / len(rows)]
+                    [
+                        (j + GAP) / n,
+                        1 - (i + 1 - GAP) / len(rows),
+                        (1 - 2 * GAP) / n,
+                        (1 - 2 * GAP) / len(rows),
+                    ]
                 )
                 image = data[j].reshape(shape)
                 if shape[2] == 1:
@@ -184,10 +189,14 @@ class ReconstructionDisplay(_AutoencoderDisplayMixin):
                     sub.imshow(np.clip((image - low) / (high - low), 0, 1), **imshow_kw)
                 sub.set_xticks([])
                 sub.set_yticks([])
-                if j == 0:
-                    sub.set_ylabel(label, fontsize="small")
+                if j == 0:  # horizontal: a rotated label outgrows a short row
+                    sub.set_ylabel(label, fontsize="small", rotation=0, ha="right")
                 self.axes_[i, j] = sub
         return self._finish_plot(ax, title=self._plot_name(name))
+
+
+# Margin of each image inside its cell of the grid, as a fraction of the cell.
+GAP = 0.04
 
 
 def _check_n_images(n_images):
