@@ -18,6 +18,10 @@ class KerasPersistenceMixin:
     def export_keras(self, directory):
         """Write ``encoder.keras`` and ``decoder.keras`` for Keras-only serving.
 
+        Both files are written under temporary names in ``directory`` and then
+        renamed over the old ones, so an export that fails or is killed leaves
+        the old pair (or none) in place, never a half-written model.
+
         The exported models work in the units of the data: the encoder maps raw
         rows to codes and the decoder maps codes to raw reconstructions, the
         estimator's scaling being folded in as ``Normalization`` layers. Load them
@@ -47,8 +51,7 @@ class KerasPersistenceMixin:
             self.scale_,
             self._output_scale_,
         )
-        for model, path in zip(models, paths, strict=True):
-            model.save(path)
+        _saving.save_all(models, paths)
         return paths
 
     @classmethod

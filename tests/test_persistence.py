@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits
 
 import skae
@@ -120,3 +120,62 @@ def test_exports_of_earlier_versions_load_and_transform_identically(folder):
 
 def test_the_first_release_fixtures_are_there():
     assert DATA / "skae-0.1.0" in FIXTURES
+
+
+# ------------------------------------------------------------ atomic export
+
+
+@pytest.fixture
+def failing_second_save(monkeypatch):
+    """Make the second Keras save of the test write half a file, then fail, as
+    a full disk or a killed process would."""
+    import keras
+
+    real, calls = keras.Model.save, []
+
+    def save(model, path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:
+            Path(path).write_bytes(b"PK\x03\x04 half a zip")
+            raise OSError(28, "No space left on device")
+        return real(model, path, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "save", save)
+    return calls
+
+
+def _contents(folder):
+    return {p.name: p.read_bytes() for p in Path(folder).iterdir()}
+
+
+def test_a_failed_export_leaves_the_previous_files_intact(fitted, tmp_path, request):
+    fitted.export_keras(tmp_path)
+    before = _contents(tmp_path)
+    refitted = AutoencoderTransformer(**{**TINY, "random_state": 1}).fit(
+        load_digits().data[:60]
+    )
+    request.getfixturevalue("failing_second_save")
+    with pytest.raises(OSError, match="No space left"):
+        refitted.export_keras(tmp_path)
+    assert _contents(tmp_path) == before  # same names, same bytes: no leftovers
+    est = AutoencoderTransformer.from_keras(
+        tmp_path / "encoder.keras", tmp_path / "decoder.keras"
+    )
+    X = _fixture_data()
+    assert_allclose(est.transform(X), fitted.transform(X), rtol=1e-5, atol=1e-6)
+
+
+def test_a_failed_first_export_leaves_nothing(fitted, tmp_path, failing_second_save):
+    with pytest.raises(OSError, match="No space left"):
+        fitted.export_keras(tmp_path / "model")
+    assert list((tmp_path / "model").iterdir()) == []
+    assert len(failing_second_save) == 2
+
+
+def test_an_export_replaces_the_previous_files(fitted, tmp_path, X):
+    other = AutoencoderTransformer(**{**TINY, "random_state": 1}).fit(X)
+    other.export_keras(tmp_path)
+    paths = fitted.export_keras(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    est = AutoencoderTransformer.from_keras(*paths)
+    assert_allclose(est.transform(X), fitted.transform(X), rtol=1e-5, atol=1e-6)
