@@ -249,14 +249,21 @@ class BaseAutoencoder(
         identity = not np.any(self.offset_) and np.all(self.scale_ == 1)
         scaling = () if identity else (self.offset_, self.scale_)
         codes = _predict.predict(self.encoder_, X, *scaling)
+        _check_finite(codes, "X has", "the data given to fit")
         return codes.astype(X.dtype, copy=False)
 
     def _decode(self, Z):
         from skae._keras import _predict
 
         out = _predict.predict(self.decoder_, Z).astype(np.float64)
+        _check_finite(out, "The codes have", "transform's codes")
         out *= self._output_scale_
         out += self.offset_
+        if Z.dtype == np.float32:
+            # Data near float32's limits may be reconstructed just past them:
+            # saturate rather than overflow to infinity.
+            limit = np.finfo(np.float32).max
+            np.clip(out, -limit, limit, out=out)
         return out.astype(Z.dtype, copy=False)
 
     def predict(self, X):
@@ -285,11 +292,15 @@ class BaseAutoencoder(
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            In float64; ``-inf`` only for a row whose error is too large for
+            float64 to square (over about 1e154).
         """
         X = self._check_X(X)
-        return -np.mean(
-            (X - self._decode(self._encode(X))) ** 2, axis=1, dtype=np.float64
-        )
+        # Squared in float64: a float32 error over 1.8e19 would square to
+        # infinity. Only an error beyond float64's range (1.3e154) gives -inf.
+        errors = np.subtract(X, self._decode(self._encode(X)), dtype=np.float64)
+        with np.errstate(over="ignore"):
+            return -np.mean(np.square(errors), axis=1)
 
     def score(self, X, y=None):
         """Negative mean squared reconstruction error (higher is better).
@@ -322,3 +333,13 @@ class BaseAutoencoder(
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.non_deterministic = False
         return tags
+
+
+def _check_finite(outputs, given, expected):
+    """Raise if the network's outputs overflowed float32, which it computes in."""
+    if not np.isfinite(outputs).all():
+        raise ValueError(
+            f"{given} values too far outside the range of {expected} for "
+            "the network, which computes in float32: its outputs overflowed to "
+            f"infinity or NaN. Expected values of the order of {expected}."
+        )

@@ -55,12 +55,21 @@ def scaled_float32(X, offset, inv_scale, out=None):
 def float32_blurs(offset, scale):
     """Whether rows cast to float32 before their offset is subtracted lose
     what tells them apart: an offset over about 840 times a feature's scale
-    (float32 keeps 24 bits, 1e-4 of the scale lost), or values beyond the
-    range of float32's normal numbers."""
+    (float32 keeps 24 bits, 1e-4 of the scale lost), or a scaling that float32
+    cannot hold (:func:`float32_overflows`)."""
+    eps = np.finfo(np.float32).eps
+    return bool(
+        np.any(np.abs(offset) * eps > 1e-4 * np.asarray(scale))
+        or float32_overflows(offset, scale)
+    )
+
+
+def float32_overflows(offset, scale):
+    """Whether the scaling itself leaves float32's normal range: values beyond
+    it, or a scale so small that its inverse overflows (float32 data whose
+    spread is subnormal)."""
     info = np.finfo(np.float32)
     offset, scale = np.abs(offset), np.asarray(scale)
     return bool(
-        np.any(offset * info.eps > 1e-4 * scale)
-        or np.any(offset + scale > info.max / 16)
-        or np.any(scale < info.tiny * 2**14)
+        np.any(offset + scale > info.max / 16) or np.any(scale < info.tiny * 2**14)
     )

@@ -6,7 +6,7 @@ import threading
 import numpy as np
 import tensorflow as tf
 
-from skae._scaling import float32_blurs, scaled_float32
+from skae._scaling import float32_blurs, float32_overflows, scaled_float32
 
 # Up to FIXED_UP_TO rows, every forward pass gets exactly PREDICT_BATCH rows (the
 # last padded), all in one compiled call: float32 matrix products round
@@ -35,14 +35,25 @@ def predict(model, X, offset=None, scale=None):
     scaled as ``(X - offset) / scale`` inside the compiled call, so a large
     ``X`` is never copied whole in NumPy (float64 input is cast to float32 a
     chunk at a time, scaled on the way when float32 would blur it; up to
-    FIXED_UP_TO rows are copied into one padded array).
+    FIXED_UP_TO rows are copied into one padded array). Values beyond
+    float32's range become infinite, silently: the outputs are then not
+    finite, which the estimator reports.
     """
+    with np.errstate(over="ignore"):
+        return _predict(model, X, offset, scale)
+
+
+def _predict(model, X, offset, scale):
     to_float32 = _float32
-    if offset is not None and X.dtype == np.float64 and float32_blurs(offset, scale):
+    if offset is not None and (
+        float32_overflows(offset, scale)
+        or (X.dtype == np.float64 and float32_blurs(offset, scale))
+    ):
         # Scale in float64, a chunk at a time, before the cast to float32, and
         # call the unscaled functions: in float32, 1e7 plus a spread of 1 comes
-        # out in steps of 1, and 1e39 as infinity. Only then, since it slows
-        # large transforms down (benchmarks/README.md, D12).
+        # out in steps of 1, and 1e39 (or the inverse of a subnormal spread) as
+        # infinity. Only then, since it slows large transforms down
+        # (benchmarks/README.md, D12).
         to_float32 = functools.partial(
             scaled_float32, offset=offset, inv_scale=1.0 / np.asarray(scale)
         )
