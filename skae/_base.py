@@ -259,11 +259,6 @@ class BaseAutoencoder(
         _check_finite(out, "The codes have", "transform's codes")
         out *= self._output_scale_
         out += self.offset_
-        if Z.dtype == np.float32:
-            # Data near float32's limits may be reconstructed just past them:
-            # saturate rather than overflow to infinity.
-            limit = np.finfo(np.float32).max
-            np.clip(out, -limit, limit, out=out)
         return out.astype(Z.dtype, copy=False)
 
     def predict(self, X):
@@ -292,15 +287,17 @@ class BaseAutoencoder(
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            In float64; ``-inf`` only for a row whose error is too large for
-            float64 to square (over about 1e154).
+            In float64; ``-inf`` only for a row whose errors are too large for
+            float64 to square (about 1e154).
         """
         X = self._check_X(X)
-        # Squared in float64: a float32 error over 1.8e19 would square to
-        # infinity. Only an error beyond float64's range (1.3e154) gives -inf.
+        # In float64, each error divided by sqrt(n_features) before it is
+        # squared and summed: a float32 error over 1.8e19 would square to
+        # infinity, and a sum of large squares would overflow before the mean.
         errors = np.subtract(X, self._decode(self._encode(X)), dtype=np.float64)
-        with np.errstate(over="ignore"):
-            return -np.mean(np.square(errors), axis=1)
+        errors *= np.sqrt(1.0 / X.shape[1])
+        with np.errstate(over="ignore"):  # -inf only past float64's range
+            return -np.sum(np.square(errors), axis=1)
 
     def score(self, X, y=None):
         """Negative mean squared reconstruction error (higher is better).

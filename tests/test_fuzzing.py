@@ -6,6 +6,7 @@ Deterministic by default (the same examples on every run); set
 SKAE_FUZZ_EXAMPLES=500 to explore with fresh random examples.
 """
 
+import contextlib
 import os
 import traceback
 import warnings
@@ -99,13 +100,38 @@ def _check_error(error, names):
 EXPECTED = ["float32", "float64", "feature", "sample", "scal", "range"]
 
 
-def _fit_or_reject(est, X):
-    """``est`` fitted on ``X``, or None if ``X`` was rejected clearly."""
+def _or_reject(method, X):
+    """``method(X)``, or None if it rejected ``X`` clearly."""
     try:
-        return est.fit(X)
+        return method(X)
     except Exception as error:  # noqa: BLE001 - checked below
         _check_error(error, EXPECTED)
         return None
+
+
+def _finite_unless_rejected(method, X, shape):
+    values = _or_reject(method, X)
+    if values is not None:
+        _assert_finite(values, shape)
+    return values
+
+
+@contextlib.contextmanager
+def _strict():
+    """Overflow and invalid-value warnings fail the test; feature-name ones
+    (a frame given to a model fitted on an array) do not."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+def _assert_scores(scores, base):
+    """Scores are finite, but for errors too large for float64 to square."""
+    assert scores.shape == (len(base),) and scores.dtype == np.float64
+    assert not np.isnan(scores).any() and (scores <= 0).all()
+    if np.abs(base.astype(np.float64)).max() < 1e150:
+        assert np.isfinite(scores).all(), scores
 
 
 def _last_row(X):
@@ -124,9 +150,8 @@ def _assert_finite(values, shape, dtype=None):
 def test_fit_then_every_method_works_or_rejects_clearly(data, scaling):
     X, base = data
     n, d = base.shape
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)  # overflow, invalid value
-        est = _fit_or_reject(AutoencoderTransformer(**TINY, scaling=scaling), X)
+    with _strict():
+        est = _or_reject(AutoencoderTransformer(**TINY, scaling=scaling).fit, X)
         if est is None:
             return
         kept = base.dtype if base.dtype in (np.float32, np.float64) else np.float64
@@ -137,7 +162,7 @@ def test_fit_then_every_method_works_or_rejects_clearly(data, scaling):
         assert_array_equal(est.transform(_last_row(X)), Z[-1:])
         _assert_finite(est.inverse_transform(Z), (n, d), Z.dtype)
         _assert_finite(est.predict(X), (n, d), kept if keeps_dtype else None)
-        _assert_finite(est.score_samples(X), (n,), np.float64)
+        _assert_scores(est.score_samples(X), base)
 
 
 @pytest.fixture(scope="module", params=["minmax", "standard", None])
@@ -147,35 +172,17 @@ def fitted(request):
 
 
 @fuzz(60)
-@given(data=containers(n_features=8))
-def test_transform_of_any_finite_rows_is_finite_or_rejected(fitted, data):
-    """Rows unlike the training data, however far out, on a fitted model."""
-    X, base = data
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        warnings.simplefilter("ignore", UserWarning)  # feature names
-        try:
-            Z = fitted.transform(X)
-        except Exception as error:  # noqa: BLE001 - checked below
-            _check_error(error, EXPECTED)
-            return
-        _assert_finite(Z, (len(base), 2))
-        _assert_finite(fitted.predict(X), base.shape)
-        _assert_finite(fitted.score_samples(X), (len(base),), np.float64)
-
-
-@fuzz(40)
-@given(data=containers(n_features=2))
-def test_inverse_transform_of_any_finite_codes_is_finite_or_rejected(fitted, data):
-    Z, base = data
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        try:
-            X = fitted.inverse_transform(Z)
-        except Exception as error:  # noqa: BLE001 - checked below
-            _check_error(error, EXPECTED)
-            return
-        _assert_finite(X, (len(base), 8))
+@given(rows=containers(n_features=8), codes=containers(n_features=2))
+def test_any_finite_rows_or_codes_give_finite_outputs_or_are_rejected(
+    fitted, rows, codes
+):
+    """Rows and codes unlike the training data's, however far out."""
+    (X, base), (Z, base_codes) = rows, codes
+    with _strict():
+        _finite_unless_rejected(fitted.transform, X, (len(base), 2))
+        if _finite_unless_rejected(fitted.predict, X, base.shape) is not None:
+            _assert_scores(fitted.score_samples(X), base)
+        _finite_unless_rejected(fitted.inverse_transform, Z, (len(base_codes), 8))
 
 
 @fuzz(20)
@@ -235,10 +242,28 @@ def test_rows_beyond_float32_give_finite_outputs_or_a_clear_error():
             tanh.inverse_transform(np.array([[1e39, -1e39]]))
 
 
-def test_float32_data_at_its_limits_is_reconstructed_finite():
-    limit = np.finfo(np.float32).max
-    X = np.array([[-limit, limit], [limit, -limit], [0, 0]], dtype=np.float32)
+def test_score_samples_of_large_errors_does_not_overflow_in_the_sum():
+    # Eight squared errors of 4.7e153 each fit float64, their sum did not: -inf.
+    X = np.random.default_rng(0).normal(size=(40, 8))
     est = AutoencoderTransformer(**TINY).fit(X)
+    scores = est.score_samples(np.full((2, 8), 4.74e153))
+    assert np.isfinite(scores).all() and (scores < -1e307).all()
+
+
+@pytest.mark.parametrize(
+    "column, scaling, match",
+    [
+        ([-1.7e308, 1.7e308, 0.0], "minmax", "range is too large"),
+        ([-1e200, 1e200, 0.0], "standard", "standard deviation is too large"),
+        ([0.0, 1e-320, 0.0], "minmax", "too small to divide by"),
+        ([0.0, 1e39, 1.0], None, "float32, whose largest value is 3.4e38"),
+    ],
+)
+def test_data_float64_or_float32_cannot_hold_scaled_is_rejected(column, scaling, match):
+    # These fitted with overflow warnings, and trained on NaN or infinity.
+    X = np.column_stack([column, [1.0, 2.0, 3.0]])
+    est = AutoencoderTransformer(**TINY, scaling=scaling)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        _assert_finite(est.predict(X), X.shape, np.float32)
+        with pytest.raises(ValueError, match=match):
+            est.fit(X)
