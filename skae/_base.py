@@ -56,7 +56,9 @@ class BaseAutoencoder(
         return self
 
     def _fit(self, X):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        X = _quietly(
+            validate_data, self, X, dtype=[np.float64, np.float32], ensure_min_samples=2
+        )
         check_sizes("hidden_layer_sizes", self.hidden_layer_sizes, "(128,) or ()")
         check_sizes("filters", self.filters, "(32, 64)", allow_empty=False)
         image_shape = resolve_image_shape(
@@ -230,7 +232,7 @@ class BaseAutoencoder(
             Reconstructions in the units of the data given to ``fit``.
         """
         check_is_fitted(self)
-        Z = check_array(X, dtype=[np.float64, np.float32])
+        Z = _quietly(check_array, X, dtype=[np.float64, np.float32])
         if Z.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but {type(self).__name__}."
@@ -241,7 +243,9 @@ class BaseAutoencoder(
 
     def _check_X(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        return _quietly(
+            validate_data, self, X, dtype=[np.float64, np.float32], reset=False
+        )
 
     def _encode(self, X):
         from skae._keras import _predict
@@ -340,3 +344,11 @@ def _check_finite(outputs, given, expected):
             "the network, which computes in float32: its outputs overflowed to "
             f"infinity or NaN. Expected values of the order of {expected}."
         )
+
+
+def _quietly(check, *args, **kwargs):
+    """Run scikit-learn's input ``check`` without its false alarm: it sums X
+    to test finiteness at once, and large finite values of both signs sum to
+    inf - inf, an "invalid value" warning about valid data."""
+    with np.errstate(invalid="ignore"):
+        return check(*args, **kwargs)

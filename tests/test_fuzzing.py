@@ -267,3 +267,11 @@ def test_data_float64_or_float32_cannot_hold_scaled_is_rejected(column, scaling,
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(ValueError, match=match):
             est.fit(X)
+
+
+def test_large_finite_codes_of_both_signs_raise_no_warning(fitted):
+    # scikit-learn's finiteness check summed them to inf - inf and warned of an
+    # invalid value, about valid codes.
+    Z = np.repeat(np.float32([3e38, -3e38]), 200).reshape(200, 2)
+    with _strict():
+        _finite_unless_rejected(fitted.inverse_transform, Z, (200, 8))
