@@ -5,6 +5,6 @@
 
 from skae._denoising import DenoisingAutoencoder
 from skae._transformer import AutoencoderTransformer
+from skae._version import __version__ as __version__  # re-exported
 
 __all__ = ["AutoencoderTransformer", "DenoisingAutoencoder"]
-__version__ = "0.1.0"

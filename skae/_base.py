@@ -56,7 +56,9 @@ class BaseAutoencoder(
         return self
 
     def _fit(self, X):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        X = _quietly(
+            validate_data, self, X, dtype=[np.float64, np.float32], ensure_min_samples=2
+        )
         check_sizes("hidden_layer_sizes", self.hidden_layer_sizes, "(128,) or ()")
         check_sizes("filters", self.filters, "(32, 64)", allow_empty=False)
         image_shape = resolve_image_shape(
@@ -230,7 +232,7 @@ class BaseAutoencoder(
             Reconstructions in the units of the data given to ``fit``.
         """
         check_is_fitted(self)
-        Z = check_array(X, dtype=[np.float64, np.float32])
+        Z = _quietly(check_array, X, dtype=[np.float64, np.float32])
         if Z.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but {type(self).__name__}."
@@ -241,7 +243,9 @@ class BaseAutoencoder(
 
     def _check_X(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        return _quietly(
+            validate_data, self, X, dtype=[np.float64, np.float32], reset=False
+        )
 
     def _encode(self, X):
         from skae._keras import _predict
@@ -249,12 +253,14 @@ class BaseAutoencoder(
         identity = not np.any(self.offset_) and np.all(self.scale_ == 1)
         scaling = () if identity else (self.offset_, self.scale_)
         codes = _predict.predict(self.encoder_, X, *scaling)
+        _check_finite(codes, "X has", "the data given to fit")
         return codes.astype(X.dtype, copy=False)
 
     def _decode(self, Z):
         from skae._keras import _predict
 
         out = _predict.predict(self.decoder_, Z).astype(np.float64)
+        _check_finite(out, "The codes have", "transform's codes")
         out *= self._output_scale_
         out += self.offset_
         return out.astype(Z.dtype, copy=False)
@@ -285,11 +291,17 @@ class BaseAutoencoder(
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            In float64; ``-inf`` only for a row whose errors are too large for
+            float64 to square (about 1e154).
         """
         X = self._check_X(X)
-        return -np.mean(
-            (X - self._decode(self._encode(X))) ** 2, axis=1, dtype=np.float64
-        )
+        # In float64, each error divided by sqrt(n_features) before it is
+        # squared and summed: a float32 error over 1.8e19 would square to
+        # infinity, and a sum of large squares would overflow before the mean.
+        errors = np.subtract(X, self._decode(self._encode(X)), dtype=np.float64)
+        errors *= np.sqrt(1.0 / X.shape[1])
+        with np.errstate(over="ignore"):  # -inf only past float64's range
+            return -np.sum(np.square(errors), axis=1)
 
     def score(self, X, y=None):
         """Negative mean squared reconstruction error (higher is better).
@@ -322,3 +334,21 @@ class BaseAutoencoder(
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.non_deterministic = False
         return tags
+
+
+def _check_finite(outputs, given, expected):
+    """Raise if the network's outputs overflowed float32, which it computes in."""
+    if not np.isfinite(outputs).all():
+        raise ValueError(
+            f"{given} values too far outside the range of {expected} for "
+            "the network, which computes in float32: its outputs overflowed to "
+            f"infinity or NaN. Expected values of the order of {expected}."
+        )
+
+
+def _quietly(check, *args, **kwargs):
+    """Run scikit-learn's input ``check`` without its false alarm: it sums X
+    to test finiteness at once, and large finite values of both signs sum to
+    inf - inf, an "invalid value" warning about valid data."""
+    with np.errstate(invalid="ignore"):
+        return check(*args, **kwargs)

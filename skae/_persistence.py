@@ -1,17 +1,26 @@
 """Pickling and Keras-only export, shared by every skae estimator."""
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from skae import _version
+from skae.exceptions import InconsistentVersionWarning
+
 
 class KerasPersistenceMixin:
-    """Pickles as one ``.keras`` archive of ``model_``; exports and imports
-    encoder/decoder pairs that work in the data's units."""
+    """Pickles as one ``.keras`` archive of ``model_``, stamped with skae's
+    version; exports and imports encoder/decoder pairs that work in the data's
+    units."""
 
     def export_keras(self, directory):
         """Write ``encoder.keras`` and ``decoder.keras`` for Keras-only serving.
+
+        Both files are written under temporary names in ``directory`` and then
+        renamed over the old ones, so an export that fails or is killed leaves
+        the old pair (or none) in place, never a half-written model.
 
         The exported models work in the units of the data: the encoder maps raw
         rows to codes and the decoder maps codes to raw reconstructions, the
@@ -42,8 +51,7 @@ class KerasPersistenceMixin:
             self.scale_,
             self._output_scale_,
         )
-        for model, path in zip(models, paths, strict=True):
-            model.save(path)
+        _saving.save_all(models, paths)
         return paths
 
     @classmethod
@@ -86,6 +94,8 @@ class KerasPersistenceMixin:
     def __getstate__(self):
         # BaseEstimator may hand back the live __dict__: never edit it in place.
         state = dict(super().__getstate__())
+        # As scikit-learn stamps _sklearn_version: a later skae can tell.
+        state["_skae_version"] = _version.__version__
         if "model_" in state:
             from skae._keras import _saving
 
@@ -96,10 +106,20 @@ class KerasPersistenceMixin:
         return state
 
     def __setstate__(self, state):
+        state = dict(state)
+        pickled_by = state.pop("_skae_version", "unknown")
+        if pickled_by != _version.__version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=type(self).__name__,
+                    current_skae_version=_version.__version__,
+                    original_skae_version=pickled_by,
+                ),
+                stacklevel=2,
+            )
         if "model_" in state:
             from skae._keras import _build, _saving
 
-            state = dict(state)
             state["model_"] = _saving.model_from_bytes(state["model_"])
             state["encoder_"], state["decoder_"] = _build.split_model(state["model_"])
         super().__setstate__(state)

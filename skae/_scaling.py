@@ -14,20 +14,44 @@ SCALE_BLOCK = 1 << 22
 def scaling_params(X, scaling):
     """Per-feature float64 ``offset`` and ``scale`` mapping X to the network's
     units (with ``scaling="minmax"``, exactly onto [0, 1]), and which
-    features are constant."""
+    features are constant. Raises if float64 cannot hold them, or, with no
+    scaling, if float32 (the network's precision) cannot hold X."""
     if scaling is None:
+        _check_fits_float32(X)
         n = X.shape[1]
         return np.zeros(n), np.ones(n), np.zeros(n, dtype=bool)
-    if scaling == "minmax":
-        offset = X.min(axis=0).astype(np.float64)
-        spread = X.max(axis=0).astype(np.float64) - offset
-    else:
-        offset = X.mean(axis=0, dtype=np.float64)
-        spread = X.std(axis=0, dtype=np.float64)
-    # A constant feature is passed through shifted, not divided by zero (as
-    # scikit-learn's scalers do).
-    constant = ~(spread > 0)
-    return offset, np.where(constant, 1.0, spread), constant
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if scaling == "minmax":
+            offset = X.min(axis=0).astype(np.float64)
+            spread = X.max(axis=0).astype(np.float64) - offset
+        else:
+            offset = X.mean(axis=0, dtype=np.float64)
+            spread = X.std(axis=0, dtype=np.float64)
+        # A constant feature is passed through shifted, not divided by zero (as
+        # scikit-learn's scalers do).
+        constant = ~(spread > 0)
+        scale = np.where(constant, 1.0, spread)
+        fits = np.isfinite([offset, scale, 1.0 / scale]).all()
+    if not fits:
+        what = "range" if scaling == "minmax" else "mean or standard deviation"
+        raise ValueError(
+            f"scaling={scaling!r} cannot scale X: a feature's {what} is too "
+            "large, or too small to divide by, for float64 (X spans "
+            f"[{X.min():.3g}, {X.max():.3g}]). "
+            "Expected values between about 1e-300 and 1e300 in magnitude "
+            "(1e150 with 'standard'); rescale X, e.g. by a power of ten."
+        )
+    return offset, scale, constant
+
+
+def _check_fits_float32(X):
+    largest = float(np.max(np.abs(X))) if X.size else 0.0
+    if largest > float(np.finfo(np.float32).max):
+        raise ValueError(
+            "scaling=None feeds X to the network as it is, in float32, whose "
+            f"largest value is 3.4e38, but X reaches {largest:.3g}. Use "
+            "scaling='minmax' or 'standard', or rescale X."
+        )
 
 
 def scale_rows(X, offset, scale):
@@ -55,12 +79,21 @@ def scaled_float32(X, offset, inv_scale, out=None):
 def float32_blurs(offset, scale):
     """Whether rows cast to float32 before their offset is subtracted lose
     what tells them apart: an offset over about 840 times a feature's scale
-    (float32 keeps 24 bits, 1e-4 of the scale lost), or values beyond the
-    range of float32's normal numbers."""
+    (float32 keeps 24 bits, 1e-4 of the scale lost), or a scaling that float32
+    cannot hold (:func:`float32_overflows`)."""
+    eps = np.finfo(np.float32).eps
+    return bool(
+        np.any(np.abs(offset) * eps > 1e-4 * np.asarray(scale))
+        or float32_overflows(offset, scale)
+    )
+
+
+def float32_overflows(offset, scale):
+    """Whether the scaling itself leaves float32's normal range: values beyond
+    it, or a scale so small that its inverse overflows (float32 data whose
+    spread is subnormal)."""
     info = np.finfo(np.float32)
     offset, scale = np.abs(offset), np.asarray(scale)
     return bool(
-        np.any(offset * info.eps > 1e-4 * scale)
-        or np.any(offset + scale > info.max / 16)
-        or np.any(scale < info.tiny * 2**14)
+        np.any(offset + scale > info.max / 16) or np.any(scale < info.tiny * 2**14)
     )

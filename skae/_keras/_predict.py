@@ -1,11 +1,12 @@
 """Compiled inference: fixed-shape batches for small calls, chunks for large."""
 
 import functools
+import threading
 
 import numpy as np
 import tensorflow as tf
 
-from skae._scaling import float32_blurs, scaled_float32
+from skae._scaling import float32_blurs, float32_overflows, scaled_float32
 
 # Up to FIXED_UP_TO rows, every forward pass gets exactly PREDICT_BATCH rows (the
 # last padded), all in one compiled call: float32 matrix products round
@@ -20,6 +21,12 @@ PREDICT_BATCH = 128
 FIXED_UP_TO = 1024
 LARGE_BATCH = 4096
 
+# Held only while a compiled function is built and traced, once per model and
+# kind: threads that transform at once on a new (or unpickled) model would
+# otherwise each build and trace their own, and TensorFlow, seeing calls that
+# overlap a trace, warns of "excessive retracing".
+_BUILD_LOCK = threading.Lock()
+
 
 def predict(model, X, offset=None, scale=None):
     """Run ``model`` in inference mode on ``X``; return float32 NumPy.
@@ -28,19 +35,30 @@ def predict(model, X, offset=None, scale=None):
     scaled as ``(X - offset) / scale`` inside the compiled call, so a large
     ``X`` is never copied whole in NumPy (float64 input is cast to float32 a
     chunk at a time, scaled on the way when float32 would blur it; up to
-    FIXED_UP_TO rows are copied into one padded array).
+    FIXED_UP_TO rows are copied into one padded array). Values beyond
+    float32's range become infinite, silently: the outputs are then not
+    finite, which the estimator reports.
     """
+    with np.errstate(over="ignore"):
+        return _predict(model, X, offset, scale)
+
+
+def _predict(model, X, offset, scale):
     to_float32 = _float32
-    if offset is not None and X.dtype == np.float64 and float32_blurs(offset, scale):
+    if offset is not None and (
+        float32_overflows(offset, scale)
+        or (X.dtype == np.float64 and float32_blurs(offset, scale))
+    ):
         # Scale in float64, a chunk at a time, before the cast to float32, and
         # call the unscaled functions: in float32, 1e7 plus a spread of 1 comes
-        # out in steps of 1, and 1e39 as infinity. Only then, since it slows
-        # large transforms down (benchmarks/README.md, D12).
+        # out in steps of 1, and 1e39 (or the inverse of a subnormal spread) as
+        # infinity. Only then, since it slows large transforms down
+        # (benchmarks/README.md, D12).
         to_float32 = functools.partial(
             scaled_float32, offset=offset, inv_scale=1.0 / np.asarray(scale)
         )
         offset = None
-    functions = _inference_functions(model, scaled=offset is not None)
+    scaled = offset is not None
     if offset is None:
         scaling = ()
     else:
@@ -50,9 +68,10 @@ def predict(model, X, offset=None, scale=None):
         )
     n, shape = len(X), X.shape[1:]
     if n > FIXED_UP_TO:
+        large = _inference_function(model, "large", scaled=scaled)
         return np.concatenate(
             [
-                functions["large"](to_float32(X[i : i + LARGE_BATCH]), *scaling).numpy()
+                large(to_float32(X[i : i + LARGE_BATCH]), *scaling).numpy()
                 for i in range(0, n, LARGE_BATCH)
             ]
         )
@@ -61,7 +80,8 @@ def predict(model, X, offset=None, scale=None):
     chunks = np.zeros((-(-n // PREDICT_BATCH) * PREDICT_BATCH, *shape), np.float32)
     to_float32(X, out=chunks[:n])
     chunks = chunks.reshape(-1, PREDICT_BATCH, *shape)
-    out = functions["fixed"](chunks, *scaling).numpy()
+    fixed = _inference_function(model, "fixed", scaled=scaled)
+    out = fixed(chunks, *scaling).numpy()
     return out.reshape(-1, *out.shape[2:])[:n]
 
 
@@ -74,36 +94,36 @@ def _float32(X, out=None):
     return out
 
 
-def _inference_functions(model, *, scaled):
-    """Compiled inference calls of ``model``, traced once per model and kept on it
-    (a cycle the garbage collector frees with it): ``"fixed"`` maps a stack of
-    PREDICT_BATCH-row chunks, ``"large"`` takes any number of rows."""
+def _inference_function(model, kind, *, scaled):
+    """The compiled inference call ``kind`` of ``model``, traced once per model
+    and kept on it (a cycle the garbage collector frees with it): ``"fixed"``
+    maps a stack of PREDICT_BATCH-row chunks, ``"large"`` takes any number of
+    rows. Safe to call from many threads at once."""
     key = "_skae_inference_scaled" if scaled else "_skae_inference"
-    functions = getattr(model, key, None)
-    if functions is None:
-        in_shape = model.input_shape[1:]
-        scaling = [tf.TensorSpec(in_shape, tf.float32)] * 2 if scaled else []
-        # Partials, not closures: TensorFlow counts traces per code object, and
-        # one trace for each of many models (a grid search) would otherwise set
-        # off its "excessive retracing" warning.
-        functions = {
-            "fixed": tf.function(
-                functools.partial(_map_chunks, model),
-                input_signature=[
-                    tf.TensorSpec((None, PREDICT_BATCH, *in_shape), tf.float32),
-                    *scaling,
-                ],
-            ),
-            "large": tf.function(
-                functools.partial(_call, model),
-                input_signature=[
-                    tf.TensorSpec((None, *in_shape), tf.float32),
-                    *scaling,
-                ],
-            ),
-        }
-        setattr(model, key, functions)
-    return functions
+    function = (getattr(model, key, None) or {}).get(kind)
+    if function is None:
+        with _BUILD_LOCK:
+            functions = getattr(model, key, None) or {}
+            function = functions.get(kind)
+            if function is None:
+                function = _compile(model, kind, scaled=scaled)
+                # Traced here, under the lock: no call ever overlaps a trace.
+                function.get_concrete_function()
+                setattr(model, key, {**functions, kind: function})
+    return function
+
+
+def _compile(model, kind, *, scaled):
+    in_shape = model.input_shape[1:]
+    scaling = [tf.TensorSpec(in_shape, tf.float32)] * 2 if scaled else []
+    rows = (None, PREDICT_BATCH) if kind == "fixed" else (None,)
+    # Partials, not closures: TensorFlow counts traces per code object, and
+    # one trace for each of many models (a grid search) would otherwise set
+    # off its "excessive retracing" warning.
+    return tf.function(
+        functools.partial(_map_chunks if kind == "fixed" else _call, model),
+        input_signature=[tf.TensorSpec((*rows, *in_shape), tf.float32), *scaling],
+    )
 
 
 def _call(model, X, offset=None, inv_scale=None):

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -34,6 +35,26 @@ def with_scaling(encoder, decoder, offset, scale, output_scale):
         mean=offset, variance=np.square(output_scale), invert=True, name="unscaling"
     )(decoder(z))
     return raw_encoder, keras.Model(z, out, name="decoder")
+
+
+def save_all(models, paths):
+    """Save each model to its path, so that a failure or a killed process
+    leaves either all the old files or all the new ones, never a half-written
+    one: every model is written whole under a temporary folder beside its path
+    (on the same filesystem), and only then renamed over it (``os.replace`` is
+    atomic). A killed process may leave that hidden ``.skae-export-*`` folder
+    behind, not a broken model."""
+    folder = Path(paths[0]).parent
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".skae-export-") as tmp:
+        written = []
+        for model, path in zip(models, paths, strict=True):
+            temporary = os.path.join(tmp, Path(path).name)
+            model.save(temporary)
+            with open(temporary, "rb") as f:
+                os.fsync(f.fileno())  # on disk before it takes the name
+            written.append((temporary, path))
+        for temporary, path in written:
+            os.replace(temporary, path)
 
 
 def load(model):
