@@ -23,7 +23,7 @@ class AutoencoderParams(BaseEstimator):
         "hidden_layer_sizes": ["array-like"],
         "activation": [StrOptions(ACTIVATIONS)],
         "output_activation": [StrOptions(ACTIVATIONS | {"auto"})],
-        "scaling": [StrOptions({"minmax", "standard"}), None],
+        "scaling": [StrOptions({"auto", "global", "minmax", "standard"}), None],
         "loss": [StrOptions({"mse", "mae", "binary_crossentropy"})],
         "optimizer": [StrOptions({"adam", "adadelta", "rmsprop", "sgd"})],
         "learning_rate": [
@@ -60,7 +60,7 @@ class AutoencoderParams(BaseEstimator):
         hidden_layer_sizes=(128,),
         activation="relu",
         output_activation="auto",
-        scaling="minmax",
+        scaling="auto",
         loss="mse",
         optimizer="adam",
         learning_rate="auto",
