@@ -4,7 +4,7 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         Size of the code: the number of features ``transform`` returns. Codes
         wider than the input are allowed (an over-complete autoencoder).
 
-    hidden_layer_sizes : tuple of int, default=(128,)
+    hidden_layer_sizes : tuple of int, default=(512,)
         Widths of the encoder's hidden layers, from the input inwards; the decoder
         mirrors them. ``()`` gives a shallow autoencoder (one code layer).
 

@@ -57,7 +57,7 @@ class AutoencoderParams(BaseEstimator):
         self,
         encoding_dim=16,
         *,
-        hidden_layer_sizes=(128,),
+        hidden_layer_sizes=(512,),
         activation="relu",
         output_activation="auto",
         scaling="auto",

@@ -18,6 +18,9 @@ SHARED_RANGE = 0.8
 # ... and at least this share of them reach the data's overall minimum or
 # maximum (a shared background and saturation: 0 and 1, 16 or 255).
 SHARED_BOUNDS = 0.5
+# The percentiles are taken on at most this many evenly spaced rows: on all
+# 64 000 rows of 784 pixels they took seconds, more than the min and max.
+QUANTILE_ROWS = 2048
 
 
 def resolve_scaling(X, scaling):
@@ -42,17 +45,19 @@ def shares_units(X):
         low = X.min(axis=0).astype(np.float64)
         high = X.max(axis=0).astype(np.float64)
         spread = high - low
-        q10, q90 = np.quantile(X, [0.1, 0.9], axis=0)
+        rows = X[:: max(1, len(X) // QUANTILE_ROWS)]
+        q10, q90 = np.quantile(rows, [0.1, 0.9], axis=0)
     varying = q90 > q10
     if not varying.any():  # only rare values: judge by every non-constant one
         varying = spread > 0
     if not varying.any():
         return True
-    spread, low, high = spread[varying], low[varying], high[varying]
+    at_bounds = (low == low.min()) | (high == high.max())
+    spread, at_bounds = spread[varying], at_bounds[varying]
     if not np.isfinite(spread).all():
         return False
     same_range = np.median(spread) >= SHARED_RANGE * spread.max()
-    same_bounds = np.mean((low == X.min()) | (high == X.max())) >= SHARED_BOUNDS
+    same_bounds = np.mean(at_bounds) >= SHARED_BOUNDS
     return bool(same_range and same_bounds)
 
 
