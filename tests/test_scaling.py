@@ -207,3 +207,14 @@ def test_denoising_defaults_beat_pca_on_images_with_a_dark_border(digits_all):
     pca_error = np.mean((pca.inverse_transform(pca.transform(noisy)) - X_test) ** 2)
     # measured: 0.0069 against 0.0090
     assert dae_error < 0.9 * pca_error
+
+
+def test_values_outside_the_training_range_stay_visible_to_scores(digits_all):
+    """Global scaling does not clip: a bright pixel where every training image
+    is dark lowers the row's score (an anomaly stays an anomaly)."""
+    X = _dark_border(digits_all[0][:500] / 16, 3)
+    est = AutoencoderTransformer(**SHORT).fit(X)
+    corner = np.ptp(X, axis=0) == 0
+    bright = X[:20].copy()
+    bright[:, np.flatnonzero(corner)[0]] = 1.0
+    assert (est.score_samples(bright) < est.score_samples(X[:20]) - 0.5 / 196).all()
