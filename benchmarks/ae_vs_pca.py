@@ -16,10 +16,10 @@ Methods (names for ``--skip``):
   ``gamma = 1 / (n_features * X_train.var())`` (the "scale" rule of ``SVC``) and
   ``alpha=1e-3``, the best of gamma x {1/4, 1, 4} and alpha in {1e-3, 1e-2, 1e-1,
   1} on a validation split of the digits training rows at k = 4 and 16;
-- ``mlp``: ``MLPRegressor(hidden_layer_sizes=(128, k, 128))`` fitted on (X, X);
+- ``mlp``: ``MLPRegressor(hidden_layer_sizes=(512, k, 512))`` fitted on (X, X);
   codes are the (ReLU) activations of its first two layers, computed with NumPy
   from ``coefs_`` and ``intercepts_``;
-- ``keras``: a hand-written Keras AE, n-128-k-128-n (ReLU, linear code, sigmoid
+- ``keras``: a hand-written Keras AE, n-512-k-512-n (ReLU, linear code, sigmoid
   output), adam, mse, batch 32, up to ``--epochs`` (200) epochs with
   ``EarlyStopping(patience=10, min_delta=1e-4, restore_best_weights=True)`` on a
   10 % validation split: the rule skae applies by default;
@@ -55,6 +55,8 @@ import warnings
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+HIDDEN = 512  # skae's default hidden width, given to MLPRegressor and Keras too
 
 import numpy as np  # noqa: E402
 from sklearn.decomposition import PCA, KernelPCA, TruncatedSVD  # noqa: E402
@@ -134,7 +136,7 @@ class MLPAutoencoder:
 
     def __init__(self, k, epochs=200):
         self.mlp = MLPRegressor(
-            hidden_layer_sizes=(128, k, 128), max_iter=epochs, random_state=0
+            hidden_layer_sizes=(HIDDEN, k, HIDDEN), max_iter=epochs, random_state=0
         )
 
     def fit(self, X):
@@ -162,7 +164,7 @@ class MLPAutoencoder:
 
 
 class KerasAutoencoder:
-    """n-128-k-128-n in plain Keras, trained as a tutorial would."""
+    """n-512-k-512-n in plain Keras, trained as a tutorial would."""
 
     def __init__(self, k, epochs=200):
         self.k, self.max_epochs = k, epochs
@@ -173,11 +175,11 @@ class KerasAutoencoder:
         keras.utils.set_random_seed(0)
         n = X.shape[1]
         inputs = keras.Input((n,))
-        h = keras.layers.Dense(128, activation="relu")(inputs)
+        h = keras.layers.Dense(HIDDEN, activation="relu")(inputs)
         code = keras.layers.Dense(self.k)(h)
         self.encoder = keras.Model(inputs, code)
         code_in = keras.Input((self.k,))
-        h = keras.layers.Dense(128, activation="relu")(code_in)
+        h = keras.layers.Dense(HIDDEN, activation="relu")(code_in)
         outputs = keras.layers.Dense(n, activation="sigmoid")(h)
         self.decoder = keras.Model(code_in, outputs)
         model = keras.Model(inputs, self.decoder(self.encoder(inputs)))

@@ -26,14 +26,10 @@ rng = np.random.default_rng(0)
 X_noisy = np.clip(X_test + rng.normal(scale=0.3, size=X_test.shape), 0.0, 1.0)
 
 k = 16
-# scaling=None: the pixels are already in [0, 1], as for images divided by 255.
+# noise_factor is a fraction of the pixels' range (scaling="auto" gives images
+# one range for all pixels): 0.3 here, the noise of the test images.
 dae = DenoisingAutoencoder(
-    k,
-    noise="gaussian",
-    noise_factor=0.3,
-    scaling=None,
-    epochs=args.epochs,
-    random_state=0,
+    k, noise="gaussian", noise_factor=0.3, epochs=args.epochs, random_state=0
 ).fit(X_train)
 pca = PCA(k).fit(X_train)
 

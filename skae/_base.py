@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skae._params import AutoencoderParams
 from skae._persistence import KerasPersistenceMixin
-from skae._scaling import scale_rows, scaling_params
+from skae._scaling import resolve_scaling, scale_rows, scaling_params
 from skae._validation import check_sizes, fit_seed, resolve_image_shape
 
 
@@ -64,7 +64,8 @@ class BaseAutoencoder(
         image_shape = resolve_image_shape(
             self.image_shape, self.architecture, X.shape[1]
         )
-        offset, scale, constant = scaling_params(X, self.scaling)
+        scaling = resolve_scaling(X, self.scaling)
+        offset, scale, constant = scaling_params(X, scaling)
         Xs = scale_rows(X, offset, scale)
         output_activation = self._output_activation(Xs)
         self._check_loss(Xs, output_activation)
@@ -112,7 +113,7 @@ class BaseAutoencoder(
             )
         self.model_ = model
         self.encoder_, self.decoder_ = encoder, decoder
-        self.offset_, self.scale_ = offset, scale
+        self.scaling_, self.offset_, self.scale_ = scaling, offset, scale
         # A feature constant in training is reconstructed as that constant: the
         # network never saw it vary, and its approximation of zero (the scaled
         # constant) would come back in raw units, not the data's.

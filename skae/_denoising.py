@@ -2,6 +2,7 @@
 
 from numbers import Real
 
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skae._base import BaseAutoencoder
@@ -22,17 +23,22 @@ class DenoisingAutoencoder(BaseAutoencoder):
     {SHARED_PARAMETERS}
 
     noise : {{"gaussian", "masking", "salt_pepper"}}, default="gaussian"
-        Corruption used while training. ``"gaussian"`` adds
-        ``noise_factor * N(0, 1)`` (in the scaled units) and clips to the
-        per-feature training range; ``"masking"`` sets a fraction
-        ``noise_factor`` of the inputs to their minimum; ``"salt_pepper"`` sets a
-        fraction ``noise_factor`` to their minimum or maximum. With
-        ``scaling=None`` the scaled units are the data's own, so pick
-        ``noise_factor`` for the data's range (0.35 is for data in [0, 1]).
+        Corruption used while training, in the network's (scaled) units, and
+        kept within the range of the scaled training data (all features
+        together). ``"gaussian"`` adds ``noise_factor * N(0, 1)`` and clips;
+        ``"masking"`` sets a fraction ``noise_factor`` of the inputs to the
+        lowest scaled value; ``"salt_pepper"`` sets a fraction ``noise_factor``
+        to the lowest or highest.
 
     noise_factor : float, default=0.35
         Noise standard deviation (gaussian) or corrupted fraction (masking,
-        salt_pepper; at most 1). 0.35 is the value of the reference tutorials.
+        salt_pepper; at most 1), in the scaled units. With ``"global"`` scaling
+        (what ``"auto"`` picks for images) these are fractions of the data's
+        whole range: noise of standard deviation ``sigma`` in the data's units
+        is ``noise_factor = sigma / (X.max() - X.min())``, e.g. ``25 / 255``
+        for grey levels. With ``"minmax"`` it is a fraction of each feature's
+        range, and with ``scaling=None`` it is in the data's own units. 0.35 is
+        the value of the reference tutorials.
 
     Attributes
     ----------
@@ -78,4 +84,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
                 f"noise_factor is the corrupted fraction for noise={self.noise!r} "
                 f"and must be in [0, 1], got {self.noise_factor}."
             )
-        return self.noise, self.noise_factor, Xs.min(axis=0), Xs.max(axis=0)
+        # Noise is clipped to the range of all the scaled data, not each
+        # feature's: a pixel that is dark in every training image may still
+        # be noisy at inference (benchmarks/README.md, D14).
+        n_features = Xs.shape[1]
+        low, high = np.full(n_features, Xs.min()), np.full(n_features, Xs.max())
+        return self.noise, self.noise_factor, low, high

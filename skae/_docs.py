@@ -4,7 +4,7 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         Size of the code: the number of features ``transform`` returns. Codes
         wider than the input are allowed (an over-complete autoencoder).
 
-    hidden_layer_sizes : tuple of int, default=(128,)
+    hidden_layer_sizes : tuple of int, default=(512,)
         Widths of the encoder's hidden layers, from the input inwards; the decoder
         mirrors them. ``()`` gives a shallow autoencoder (one code layer).
 
@@ -16,14 +16,20 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
     output_activation : {"auto", "sigmoid", "linear", ...}, default="auto"
         Activation of the reconstruction layer. ``"auto"`` picks ``"sigmoid"``
         when the scaled training data lies in [0, 1] (always so with
-        ``scaling="minmax"``) and ``"linear"`` otherwise.
+        ``"auto"``, ``"global"`` and ``"minmax"`` scaling) and ``"linear"``
+        otherwise.
 
-    scaling : {"minmax", "standard"} or None, default="minmax"
-        Per-feature scaling learnt in ``fit`` and applied before the network;
+    scaling : {"auto", "global", "minmax", "standard"} or None, default="auto"
+        Scaling learnt in ``fit`` and applied before the network;
         ``inverse_transform`` undoes it, so reconstructions are in the units of
-        the data. ``"minmax"`` maps the training range of each feature to [0, 1],
-        ``"standard"`` to zero mean and unit variance, ``None`` uses the data as
-        given (for data already in [0, 1], e.g. images divided by 255). The
+        the data. ``"global"`` maps the training range of the whole of X to
+        [0, 1], one range for every feature (pixels: a border that is dark in
+        every training image keeps the units of the others); ``"minmax"`` maps
+        the training range of each feature to [0, 1] (a table of mixed units);
+        ``"auto"`` picks ``"global"`` when the features that vary span about the
+        same range and share its bounds (images), ``"minmax"`` otherwise, and
+        records its choice in ``scaling_``. ``"standard"`` maps each feature to
+        zero mean and unit variance, ``None`` uses the data as given. The
         scaling is computed in float64, so float64 data far from zero (1e7 plus
         a spread of 1) or beyond float32's range keep their precision before
         the network's float32. A feature constant in training is passed
@@ -155,9 +161,13 @@ SHARED_ATTRIBUTES = """encoder_ : keras.Model
     n_iter_ : int
         Number of epochs run.
 
+    scaling_ : {"global", "minmax", "standard"} or None
+        The scaling applied: ``scaling``, or what ``"auto"`` chose.
+
     offset_, scale_ : ndarray of shape (n_features_in_,)
         The scaling: the network sees ``(X - offset_) / scale_`` (``scale_`` is 1
-        for a feature constant in training, as in scikit-learn's scalers).
+        for a feature constant in training with ``"minmax"`` or ``"standard"``,
+        as in scikit-learn's scalers).
 
     n_features_in_ : int
         Number of features seen during ``fit``.

@@ -118,6 +118,8 @@ class KerasPersistenceMixin:
                 stacklevel=2,
             )
         if "model_" in state:
+            # Pickled before scaling="auto" existed: the scaling was the parameter.
+            state.setdefault("scaling_", state.get("scaling"))
             from skae._keras import _build, _saving
 
             state["model_"] = _saving.model_from_bytes(state["model_"])

@@ -1,4 +1,4 @@
-"""The per-feature scaling between the data's units and the network's.
+"""The scaling between the data's units and the network's.
 
 Computed in float64 and written as the network's float32: in float32 the
 min-max scaled maximum rounded to 1.0000001 and large offsets lost their
@@ -11,11 +11,62 @@ import numpy as np
 SCALE_BLOCK = 1 << 22
 
 
+# scaling="auto" picks "global" when, among the features that vary (10th
+# percentile below the 90th, so near-constant image borders and rare flags do
+# not count), the median range is at least this share of the largest ...
+SHARED_RANGE = 0.8
+# ... and at least this share of them reach the data's overall minimum or
+# maximum (a shared background and saturation: 0 and 1, 16 or 255).
+SHARED_BOUNDS = 0.5
+# The percentiles are taken on at most this many evenly spaced rows: on all
+# 64 000 rows of 784 pixels they took seconds, more than the min and max.
+QUANTILE_ROWS = 2048
+
+
+def resolve_scaling(X, scaling):
+    """The scaling ``fit`` applies: ``scaling`` itself, or for ``"auto"``
+    ``"global"`` when the features share their units (pixels) and
+    ``"minmax"`` when they do not (a table of mixed units).
+
+    Per-feature min-max scaling divides a near-constant feature (an image's
+    border) by its tiny range, so noise of a given size in the data's units
+    becomes huge in the network's; one range for all pixels keeps them
+    comparable (benchmarks/README.md, design measurement D14).
+    """
+    if scaling != "auto":
+        return scaling
+    return "global" if shares_units(X) else "minmax"
+
+
+def shares_units(X):
+    """Whether the features of X look like one quantity in one unit: the
+    varying ones span about the same range and share its bounds."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        low = X.min(axis=0).astype(np.float64)
+        high = X.max(axis=0).astype(np.float64)
+        spread = high - low
+        rows = X[:: max(1, len(X) // QUANTILE_ROWS)]
+        q10, q90 = np.quantile(rows, [0.1, 0.9], axis=0)
+    varying = q90 > q10
+    if not varying.any():  # only rare values: judge by every non-constant one
+        varying = spread > 0
+    if not varying.any():
+        return True
+    at_bounds = (low == low.min()) | (high == high.max())
+    spread, at_bounds = spread[varying], at_bounds[varying]
+    if not np.isfinite(spread).all():
+        return False
+    same_range = np.median(spread) >= SHARED_RANGE * spread.max()
+    same_bounds = np.mean(at_bounds) >= SHARED_BOUNDS
+    return bool(same_range and same_bounds)
+
+
 def scaling_params(X, scaling):
     """Per-feature float64 ``offset`` and ``scale`` mapping X to the network's
-    units (with ``scaling="minmax"``, exactly onto [0, 1]), and which
-    features are constant. Raises if float64 cannot hold them, or, with no
-    scaling, if float32 (the network's precision) cannot hold X."""
+    units (with ``scaling="minmax"``, each feature exactly onto [0, 1]; with
+    ``"global"``, the whole of X onto [0, 1]), and which features are
+    constant. Raises if float64 cannot hold them, or, with no scaling, if
+    float32 (the network's precision) cannot hold X."""
     if scaling is None:
         _check_fits_float32(X)
         n = X.shape[1]
@@ -24,16 +75,23 @@ def scaling_params(X, scaling):
         if scaling == "minmax":
             offset = X.min(axis=0).astype(np.float64)
             spread = X.max(axis=0).astype(np.float64) - offset
+        elif scaling == "global":
+            low = X.min(axis=0).astype(np.float64)
+            high = X.max(axis=0).astype(np.float64)
+            spread = np.full(X.shape[1], high.max() - low.min())
+            # A constant feature keeps its own offset, so that it is
+            # reconstructed as its constant; the others share the lowest.
+            offset = np.where(high > low, low.min(), low)
         else:
             offset = X.mean(axis=0, dtype=np.float64)
             spread = X.std(axis=0, dtype=np.float64)
         # A constant feature is passed through shifted, not divided by zero (as
-        # scikit-learn's scalers do).
-        constant = ~(spread > 0)
-        scale = np.where(constant, 1.0, spread)
+        # scikit-learn's scalers do), and reconstructed as that constant.
+        constant = ~(high > low) if scaling == "global" else ~(spread > 0)
+        scale = np.where(spread > 0, spread, 1.0)
         fits = np.isfinite([offset, scale, 1.0 / scale]).all()
     if not fits:
-        what = "range" if scaling == "minmax" else "mean or standard deviation"
+        what = "mean or standard deviation" if scaling == "standard" else "range"
         raise ValueError(
             f"scaling={scaling!r} cannot scale X: a feature's {what} is too "
             "large, or too small to divide by, for float64 (X spans "

@@ -22,6 +22,7 @@ from numpy.testing import assert_array_equal
 from skae import AutoencoderTransformer
 
 TINY = dict(encoding_dim=2, hidden_layer_sizes=(4,), epochs=1, random_state=0)
+SCALINGS = ["auto", "global", "minmax", "standard", None]
 EXPLORE = int(os.environ.get("SKAE_FUZZ_EXAMPLES", 0))
 DTYPES = ["float16", "float32", "float64", "int8", "int64", "uint8", "bool"]
 LAYOUTS = ["C", "F", "row view", "column view", "list", "pandas", "pandas nullable"]
@@ -146,7 +147,10 @@ def _assert_finite(values, shape, dtype=None):
 
 
 @fuzz(40)
-@given(data=containers(), scaling=st.sampled_from(["minmax", "standard", None]))
+@given(
+    data=containers(),
+    scaling=st.sampled_from(["auto", "global", "minmax", "standard", None]),
+)
 def test_fit_then_every_method_works_or_rejects_clearly(data, scaling):
     X, base = data
     n, d = base.shape
@@ -165,7 +169,7 @@ def test_fit_then_every_method_works_or_rejects_clearly(data, scaling):
         _assert_scores(est.score_samples(X), base)
 
 
-@pytest.fixture(scope="module", params=["minmax", "standard", None])
+@pytest.fixture(scope="module", params=SCALINGS)
 def fitted(request):
     X = np.random.default_rng(0).normal(size=(40, 8))
     return AutoencoderTransformer(**TINY, scaling=request.param).fit(X)
@@ -256,6 +260,8 @@ def test_score_samples_of_large_errors_does_not_overflow_in_the_sum():
         ([-1.7e308, 1.7e308, 0.0], "minmax", "range is too large"),
         ([-1e200, 1e200, 0.0], "standard", "standard deviation is too large"),
         ([0.0, 1e-320, 0.0], "minmax", "too small to divide by"),
+        ([-1.7e308, 1.7e308, 0.0], "global", "range is too large"),
+        ([-1.7e308, 1.7e308, 0.0], "auto", "range is too large"),
         ([0.0, 1e39, 1.0], None, "float32, whose largest value is 3.4e38"),
     ],
 )

@@ -121,6 +121,8 @@ def test_pickles_of_earlier_versions_load_and_transform_identically(folder, name
     else:
         assert len(ours) == 1 and version in str(ours[0].message)
     _assert_same_outputs(est, folder, name)
+    # scaling_ came with scaling="auto": a pickle from before gets its scaling.
+    assert est.scaling_ in ("global", "minmax", "standard", None)
 
 
 @_NEWER_WRITER

@@ -88,9 +88,9 @@ def test_denoising_beats_pca_and_kernel_pca_on_noisy_digits():
             for alpha in (0.01, 0.1)
         )
     )
-    dae = DenoisingAutoencoder(
-        encoding_dim=32, noise_factor=0.25, scaling=None, random_state=0
-    ).fit(X_train)
+    dae = DenoisingAutoencoder(encoding_dim=32, noise_factor=0.25, random_state=0).fit(
+        X_train
+    )
     ae_error = error(dae.predict(X_noisy))
     print(f"MSE to clean: PCA {pca:.4f}, KernelPCA {kpca:.4f}, skae {ae_error:.4f}")
     assert ae_error < pca
