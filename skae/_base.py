@@ -6,6 +6,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skae._convergence import warn_not_converged, warn_small_validation
 from skae._params import AutoencoderParams
 from skae._persistence import KerasPersistenceMixin
 from skae._scaling import resolve_scaling, scale_rows, scaling_params
@@ -111,6 +112,13 @@ class BaseAutoencoder(
                 f"{len(history['loss'])} epoch(s). Lower learning_rate, or scale "
                 "the data (scaling='minmax')."
             )
+        warn_not_converged(
+            type(self).__name__,
+            history,
+            epochs=self.epochs,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+        )
         self.model_ = model
         self.encoder_, self.decoder_ = encoder, decoder
         self.scaling_, self.offset_, self.scale_ = scaling, offset, scale
@@ -156,6 +164,9 @@ class BaseAutoencoder(
                 f"rows out of {n_samples} samples; lower it or set "
                 "early_stopping=False."
             )
+        warn_small_validation(
+            type(self).__name__, n_val, n_samples, self.validation_fraction
+        )
         return np.sort(order[n_val:]), np.sort(order[:n_val])
 
     def _build(self, n_features, image_shape, output_activation, seeds):

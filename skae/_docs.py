@@ -49,7 +49,10 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         1e-2 for sgd.
 
     epochs : int, default=200
-        Maximum number of passes over the training rows.
+        Maximum number of passes over the training rows. Running out of them
+        while the monitored loss still improves by ``tol`` (early stopping not
+        triggered) issues a :class:`~sklearn.exceptions.ConvergenceWarning`, as
+        does a fit whose loss never improves by ``tol`` after its first epoch.
 
     batch_size : int, default=32
         Rows per gradient step (at most the number of training rows).
@@ -65,7 +68,9 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         the best epoch are kept.
 
     validation_fraction : float, default=0.1
-        Fraction of rows held out for early stopping (at least one row).
+        Fraction of rows held out for early stopping (at least one row). Fewer
+        than 10 held-out rows issue a ``UserWarning``: too few to decide when
+        to stop.
 
     n_iter_no_change : int, default=10
         Epochs without an improvement of ``tol`` before training stops.

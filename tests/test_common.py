@@ -16,6 +16,11 @@ from skae import AutoencoderTransformer, DenoisingAutoencoder
 
 from _params import FAST, dense_builder
 
+# The checks fit 2 or 3 epochs on 20 to 30 rows (2 or 3 of them validate): a
+# model to check, not a converged one, and the warnings saying so are expected
+# (scikit-learn's checks tolerate them; tests/test_convergence.py tests them).
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 # The checks' data sets have 1 to 10 features: image_shape=(1, -1) makes each
 # row a one-pixel-high image for the convolutional architectures.
 CONV = dict(image_shape=(1, -1), filters=(4,), epochs=2)

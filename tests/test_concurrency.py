@@ -2,8 +2,11 @@
 
 import logging
 import pickle
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -98,3 +101,50 @@ def test_threads_match_serial_calls_and_trace_once(
         assert getattr(model, key)["fixed"].experimental_get_tracing_count() == 1
     assert [r.getMessage() for r in records] == []  # no retracing warning
     assert capfd.readouterr() == ("", "")
+
+
+# Plain single-thread tests of one shared, freshly unpickled estimator: under
+# pytest-run-parallel (as scikit-learn runs its suite) each runs in 8 threads
+# at once, the first ones racing to build the compiled functions.
+
+
+@pytest.fixture(scope="module")
+def shared(X):
+    """A freshly unpickled estimator shared by the tests below (and their
+    threads), and what a serial copy of it returns."""
+    blob = pickle.dumps(AutoencoderTransformer(**TINY).fit(X))
+    serial = pickle.loads(blob)
+    return pickle.loads(blob), {m: _call(serial, m, X) for m in METHODS}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_shared_estimator_matches_a_serial_copy(shared, method, X):
+    est, expected = shared
+    assert_array_equal(_call(est, method, X), expected[method])
+
+
+def test_a_shared_estimator_matches_a_serial_copy_on_any_rows(shared, X):
+    est, expected = shared
+    for start, stop in [(0, 1), (3, 10), (50, 179), (0, 200)]:
+        assert_array_equal(
+            est.transform(X[start:stop]), expected["transform"][start:stop]
+        )
+        assert_array_equal(
+            est.score_samples(X[start:stop]), expected["score_samples"][start:stop]
+        )
+
+
+@pytest.mark.slow  # a pytest subprocess, which loads TensorFlow
+def test_this_module_passes_under_pytest_run_parallel():
+    pytest.importorskip("pytest_run_parallel")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"]
+        + ["--parallel-threads=8", __file__],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).parents[1],
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    # The shared-estimator tests ran in 8 threads, not once each.
+    assert run.stdout.count("PARALLEL PASSED") >= len(METHODS) + 1, run.stdout

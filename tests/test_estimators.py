@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import load_wine
 from sklearn.decomposition import PCA
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline
@@ -77,9 +77,9 @@ def test_without_early_stopping_no_rows_are_held_out(digits):
 
 
 def test_early_stopping_stops_and_keeps_the_best_epoch(digits):
-    ae = AutoencoderTransformer(
-        **{**SMALL, "epochs": 500}, n_iter_no_change=2, tol=1.0
-    ).fit(digits[0])
+    ae = AutoencoderTransformer(**{**SMALL, "epochs": 500}, n_iter_no_change=2, tol=1.0)
+    with pytest.warns(ConvergenceWarning, match="never improved by tol=1.0"):
+        ae.fit(digits[0])
     # with tol=1 no epoch improves, so training stops after patience + 1 epochs
     assert ae.n_iter_ == 3
 
@@ -92,7 +92,8 @@ def test_the_lowest_loss_epoch_is_kept_whatever_tol(digits):
     kept the last epoch that improved by more than tol (here the first)."""
     X = digits[0][:300] / 16
     kwargs = dict(encoding_dim=8, epochs=5, early_stopping=False, random_state=0)
-    loose = AutoencoderTransformer(tol=0.5, **kwargs).fit(X)
+    with pytest.warns(ConvergenceWarning, match="never improved by tol=0.5"):
+        loose = AutoencoderTransformer(tol=0.5, **kwargs).fit(X)
     strict = AutoencoderTransformer(tol=0.0, **kwargs).fit(X)
     assert np.argmin(loose.history_["loss"]) == 4  # still falling at epoch 5
     assert_array_equal(loose.transform(X), strict.transform(X))
