@@ -1,4 +1,5 @@
-"""Anomaly detection with the reconstruction error of an autoencoder.
+"""Anomaly detection with the reconstruction error of an autoencoder
+=================================================================
 
 An ``AutoencoderTransformer`` is fitted on "normal" data only: the digits 0-8 of
 scikit-learn's ``load_digits`` (no download). Held-out normal digits are then
@@ -7,6 +8,8 @@ uniform noise. ``-score_samples(X)`` is each row's reconstruction MSE, a higher
 value meaning more anomalous; the script prints the ROC AUC of this score (and of
 PCA's reconstruction error, for comparison) and saves an ``AnomalyDisplay``
 histogram with the threshold at the 95th percentile of the training errors.
+
+Run it from the repository root::
 
     python examples/anomaly_scoring.py [--epochs N] [--out DIR]
 """

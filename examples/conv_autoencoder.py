@@ -1,4 +1,5 @@
-"""A convolutional autoencoder on 8x8 digit images, against a dense one.
+"""A convolutional autoencoder on 8x8 digit images, against a dense one
+====================================================================
 
 Each row of scikit-learn's ``load_digits`` (no download) is a flattened 8x8
 image. With ``architecture="conv"`` and ``image_shape=(8, 8)`` the estimator
@@ -6,6 +7,8 @@ reshapes the rows itself and trains Conv2D(stride 2) blocks of ``filters``
 around a Dense code; the input stays a plain 2-D array. The script compares the
 test reconstruction MSE with a dense autoencoder and PCA of the same code size,
 and saves a ``ReconstructionDisplay`` grid of the convolutional model.
+
+Run it from the repository root::
 
     python examples/conv_autoencoder.py [--epochs N] [--out DIR]
 """

@@ -1,4 +1,5 @@
-"""Denoising digits with ``DenoisingAutoencoder``, compared with PCA.
+"""Denoising digits with ``DenoisingAutoencoder``, compared with PCA
+=================================================================
 
 Pixels of scikit-learn's ``load_digits`` (no download) are divided by 16, so they
 lie in [0, 1]. A ``DenoisingAutoencoder`` (Gaussian training noise) is fitted on
@@ -6,6 +7,8 @@ lie in [0, 1]. A ``DenoisingAutoencoder`` (Gaussian training noise) is fitted on
 0.3. The script prints the MSE to the clean test images of the noisy input
 itself, of its PCA reconstruction (same code size) and of ``dae.predict(noisy)``,
 and saves a ``ReconstructionDisplay`` grid: noisy / denoised / clean.
+
+Run it from the repository root::
 
     python examples/denoising_images.py [--epochs N] [--out DIR]
 """

@@ -1,4 +1,5 @@
-"""Tuning an autoencoder with ``GridSearchCV``, supervised and unsupervised.
+"""Tuning an autoencoder with ``GridSearchCV``, supervised and unsupervised
+========================================================================
 
 1. Supervised: ``Pipeline([("ae", AutoencoderTransformer()), ("clf",
    LogisticRegression())])`` searched over ``ae__encoding_dim``; the code size
@@ -11,6 +12,8 @@ Data: scikit-learn's ``load_digits`` (no download). To keep its 20 fits (2 searc
 3 code sizes x 3 folds, plus 2 refits) short, training stops after 30 epochs by
 default. Saves a bar chart of both
 searches' mean test scores (accuracy; MSE = -score).
+
+Run it from the repository root::
 
     python examples/grid_search.py [--epochs N] [--out DIR] [--quick]
 

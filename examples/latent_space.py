@@ -1,10 +1,13 @@
-"""A 2-D code: the autoencoder's latent space next to PCA's first two components.
+"""A 2-D code: the autoencoder's latent space next to PCA's first two components
+=============================================================================
 
 Fits ``AutoencoderTransformer(encoding_dim=2)`` and ``PCA(2)`` on scikit-learn's
 ``load_digits`` (no download) and draws both embeddings side by side, coloured by
 the digit label, with ``LatentSpaceDisplay``. To put a number on how well the
 classes separate, it prints the 5-fold accuracy of a k-nearest-neighbours
 classifier on each 2-D embedding (the labels are never used for fitting).
+
+Run it from the repository root::
 
     python examples/latent_space.py [--epochs N] [--out DIR]
 """

@@ -1,10 +1,13 @@
-"""Quickstart: an autoencoder as a drop-in, non-linear PCA on ``load_digits``.
+"""Quickstart: an autoencoder as a drop-in, non-linear PCA on ``load_digits``
+==========================================================================
 
 Fits ``AutoencoderTransformer`` and ``PCA`` with the same code size on 75 % of
 scikit-learn's 8x8 digits (no download) and compares their reconstruction MSE on
 the held-out 25 %. Saves two figures: the MSE against the code size
 (``PCAComparisonDisplay``) and the training curve of one autoencoder
 (``TrainingHistoryDisplay``).
+
+Run it from the repository root::
 
     python examples/quickstart.py [--epochs N] [--out DIR]
 """
