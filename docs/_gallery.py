@@ -19,3 +19,25 @@ def reset_argv(gallery_conf, script_vars):
     if os.environ.get("SKAE_DOCS_EPOCHS"):
         argv += ["--epochs", os.environ["SKAE_DOCS_EPOCHS"]]
     return argv
+
+
+class ExampleOrder:
+    """Gallery order: the quickstart first, then as examples/README.md has it."""
+
+    ORDER = [
+        "quickstart.py",
+        "grid_search.py",
+        "denoising_images.py",
+        "anomaly_scoring.py",
+        "latent_space.py",
+        "conv_autoencoder.py",
+    ]
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+
+    def __call__(self, filename):
+        """Sort key: the position in ORDER, new scripts last by name."""
+        name = Path(filename).name
+        rank = self.ORDER.index(name) if name in self.ORDER else len(self.ORDER)
+        return rank, name

@@ -35,7 +35,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "README.md", "auto_examples/*.ipynb", "**/*.zip"]
+exclude_patterns = ["_build", "README.md"]
 
 # Every cross-reference must resolve: a typo or a name missing from the
 # inventories is a warning, and the build runs with -W.
@@ -97,16 +97,21 @@ myst_enable_extensions = ["dollarmath"]
 # figures saved under _build/, fewer epochs where SKAE_DOCS_EPOCHS says so).
 sys.path.insert(0, str(DOCS))
 sphinx_gallery_conf = {
-    "examples_dirs": str(ROOT / "examples"),
+    "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/[^_][^/]*\.py$",  # every script but _common.py
     "ignore_pattern": r"(__init__|_common)\.py$",
     "reset_argv": "_gallery.reset_argv",
+    # "Examples using X" on each API page, and names in the examples' code
+    # linked to their API pages
+    "doc_module": ("skae",),
+    "backreferences_dir": "generated/backreferences",
+    "reference_url": {"skae": None},
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "_gallery.ExampleOrder",
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
     "plot_gallery": "True",

@@ -25,6 +25,9 @@ from skae.plotting import ReconstructionDisplay
 
 args = parse_args(__doc__)
 
+# %%
+# A convolutional and a dense autoencoder with the same code size, against
+# PCA: weights, epochs, fit time and test error.
 X_train, X_test = digits_split()
 k = 8
 models = {
@@ -51,6 +54,9 @@ pca_mse = np.mean(pca_errors(pca, X_test))
 n_params = pca.components_.size + pca.mean_.size
 print(f"| {'PCA':<22} | {n_params:7d} | {'-':>6} | {'-':>7} | {pca_mse:8.3f} |")
 
+# %%
+# Test images over the convolutional autoencoder's reconstructions, with
+# ``ReconstructionDisplay``.
 fig, ax = plt.subplots(figsize=(6, 2), layout="constrained")
 conv = models["conv, filters (32, 64)"]
 ReconstructionDisplay.from_estimator(conv, X_test, n_images=8, ax=ax)

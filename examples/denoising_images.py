@@ -24,6 +24,8 @@ from skae.plotting import ReconstructionDisplay
 
 args = parse_args(__doc__)
 
+# %%
+# Train on clean images; add Gaussian noise (std 0.3) to the test images.
 X_train, X_test = digits_split(load_digits().data / 16.0)  # pixels in [0, 1]
 rng = np.random.default_rng(0)
 X_noisy = np.clip(X_test + rng.normal(scale=0.3, size=X_test.shape), 0.0, 1.0)
@@ -41,6 +43,11 @@ dae = DenoisingAutoencoder(
 pca = PCA(k).fit(X_train)
 
 
+# %%
+# Error to the clean images of the noisy input, of PCA's reconstruction and
+# of the denoising autoencoder's ``predict``.
+
+
 def mse(X_hat):
     return float(np.mean((X_hat - X_test) ** 2))
 
@@ -56,6 +63,9 @@ for name, X_hat in [
     print(f"| {name:<32} | {mse(X_hat):.4f} |")
 print(f"(trained {dae.n_iter_} epochs)")
 
+# %%
+# Noisy inputs, their reconstructions and the originals, with
+# ``ReconstructionDisplay``.
 fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
 ReconstructionDisplay.from_estimator(
     dae, X_test, X_noisy=X_noisy, image_shape=(8, 8), n_images=8, ax=ax

@@ -31,6 +31,9 @@ from skae import AutoencoderTransformer
 
 args = parse_args(__doc__, epochs=30, quick_help="2 code sizes, 2 folds")
 
+# %%
+# Two searches over the code size: the classifier's accuracy picks it in
+# the Pipeline, the autoencoder's own ``score`` when it is searched alone.
 X, y = load_digits(return_X_y=True)
 dims, cv = ([4, 8], 2) if args.quick else ([4, 8, 16], 3)
 ae = AutoencoderTransformer(epochs=args.epochs, random_state=0)
@@ -38,6 +41,10 @@ ae = AutoencoderTransformer(epochs=args.epochs, random_state=0)
 pipe = Pipeline([("ae", ae), ("clf", LogisticRegression(max_iter=1000))])
 supervised = GridSearchCV(pipe, {"ae__encoding_dim": dims}, cv=cv).fit(X, y)
 unsupervised = GridSearchCV(ae, {"encoding_dim": dims}, cv=cv).fit(X)
+
+
+# %%
+# What each search found, and a bar chart of the mean test scores.
 
 
 def summary(search, title):
