@@ -44,6 +44,7 @@ nitpicky = True
 # -- autodoc, autosummary and numpydoc ---------------------------------------
 
 autosummary_generate = True
+default_role = "literal"  # `n_features_in_` in a docstring is code, as in sklearn
 autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False  # the class template lists them
@@ -54,7 +55,6 @@ numpydoc_xref_param_type = True
 numpydoc_xref_ignore = "all"
 numpydoc_xref_aliases = {
     "Axes": "matplotlib.axes.Axes",
-    "matplotlib Axes": "matplotlib.axes.Axes",
     "Figure": "matplotlib.figure.Figure",
     "ndarray": "numpy.ndarray",
     "RandomState": "numpy.random.RandomState",
@@ -67,7 +67,7 @@ numpydoc_xref_aliases = {
 # that does not exist, PR10 a missing space before a colon, RT01 no Returns.
 numpydoc_validation_checks = {"GL08", "PR01", "PR02", "PR10", "RT01"}
 numpydoc_validation_exclude = {
-    # scikit-learn's and Python's own members, inherited as they are
+    # a class's docstring documents its __init__ parameters (checked there)
     r"\.__init__$",
 }
 
@@ -84,7 +84,7 @@ intersphinx_mapping = {
         "keras": "https://keras.io/",
     }.items()
 }
-intersphinx_timeout = 1
+# Each pair's second element is a committed file: nothing is downloaded.
 
 # -- MyST (markdown pages) ---------------------------------------------------
 
@@ -129,8 +129,6 @@ html_theme_options = {
 html_show_sourcelink = False
 
 # -- Markdown written for GitHub, read by MyST --------------------------------
-
-default_role = "literal"  # `n_features_in_` in a docstring is code
 
 
 def github_anchors_as_targets(app, relative_path, parent_docname, content):
