@@ -14,7 +14,9 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 
 def parse_args(doc, *, epochs=200, quick_help=None):
     """``--epochs N`` and ``--out DIR`` (created), plus ``--quick`` when helped."""
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    # sphinx-gallery runs a script's code without its docstring: no __doc__
+    title = doc.strip().splitlines()[0] if doc and doc.strip() else None
+    parser = argparse.ArgumentParser(description=title)
     parser.add_argument(
         "--epochs", type=int, default=epochs, help="max. training epochs"
     )

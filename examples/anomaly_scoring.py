@@ -1,4 +1,5 @@
-"""Anomaly detection with the reconstruction error of an autoencoder.
+"""Anomaly detection with the reconstruction error of an autoencoder
+=================================================================
 
 An ``AutoencoderTransformer`` is fitted on "normal" data only: the digits 0-8 of
 scikit-learn's ``load_digits`` (no download). Held-out normal digits are then
@@ -7,6 +8,8 @@ uniform noise. ``-score_samples(X)`` is each row's reconstruction MSE, a higher
 value meaning more anomalous; the script prints the ROC AUC of this score (and of
 PCA's reconstruction error, for comparison) and saves an ``AnomalyDisplay``
 histogram with the threshold at the 95th percentile of the training errors.
+
+Run it from the repository root::
 
     python examples/anomaly_scoring.py [--epochs N] [--out DIR]
 """
@@ -23,6 +26,8 @@ from skae.plotting import AnomalyDisplay
 
 args = parse_args(__doc__)
 
+# %%
+# Fit on the digits 0-8 only; the 9s and rows of noise are the anomalies.
 X, y = load_digits(return_X_y=True)
 X_normal, X_nines = X[y != 9], X[y == 9]
 X_train, X_test = digits_split(X_normal, test_size=0.2)
@@ -32,6 +37,8 @@ ae = AutoencoderTransformer(8, epochs=args.epochs, random_state=0).fit(X_train)
 pca = PCA(8).fit(X_train)
 
 
+# %%
+# ROC AUC of the reconstruction error (``-score_samples``) against PCA's.
 print(f"{len(X_test)} held-out normal rows (digits 0-8) against each anomaly set")
 print("| anomalies             | rows | AE ROC AUC | PCA(8) ROC AUC |")
 print("|:----------------------|-----:|-----------:|---------------:|")
@@ -42,6 +49,9 @@ for name, X_anomalous in [("digit 9", X_nines), ("uniform noise", X_noise)]:
     auc_pca = roc_auc_score(is_anomaly, pca_errors(pca, X_eval))
     print(f"| {name:<21} | {len(X_anomalous):4d} | {auc_ae:10.3f} | {auc_pca:14.3f} |")
 
+# %%
+# A threshold at the 95th percentile of the training errors, and the
+# histogram of errors by kind of digit, with ``AnomalyDisplay``.
 # Flag rows whose error exceeds what 95 % of the training rows reach.
 threshold = np.quantile(-ae.score_samples(X_train), 0.95)
 X_eval = np.vstack([X_test, X_nines])

@@ -1,4 +1,5 @@
-"""Denoising digits with ``DenoisingAutoencoder``, compared with PCA.
+"""Denoising digits with ``DenoisingAutoencoder``, compared with PCA
+=================================================================
 
 Pixels of scikit-learn's ``load_digits`` (no download) are divided by 16, so they
 lie in [0, 1]. A ``DenoisingAutoencoder`` (Gaussian training noise) is fitted on
@@ -6,6 +7,8 @@ lie in [0, 1]. A ``DenoisingAutoencoder`` (Gaussian training noise) is fitted on
 0.3. The script prints the MSE to the clean test images of the noisy input
 itself, of its PCA reconstruction (same code size) and of ``dae.predict(noisy)``,
 and saves a ``ReconstructionDisplay`` grid: noisy / denoised / clean.
+
+Run it from the repository root::
 
     python examples/denoising_images.py [--epochs N] [--out DIR]
 """
@@ -21,6 +24,8 @@ from skae.plotting import ReconstructionDisplay
 
 args = parse_args(__doc__)
 
+# %%
+# Train on clean images; add Gaussian noise (std 0.3) to the test images.
 X_train, X_test = digits_split(load_digits().data / 16.0)  # pixels in [0, 1]
 rng = np.random.default_rng(0)
 X_noisy = np.clip(X_test + rng.normal(scale=0.3, size=X_test.shape), 0.0, 1.0)
@@ -32,6 +37,11 @@ dae = DenoisingAutoencoder(
     k, noise="gaussian", noise_factor=0.3, epochs=args.epochs, random_state=0
 ).fit(X_train)
 pca = PCA(k).fit(X_train)
+
+
+# %%
+# Error to the clean images of the noisy input, of PCA's reconstruction and
+# of the denoising autoencoder's ``predict``.
 
 
 def mse(X_hat):
@@ -49,6 +59,9 @@ for name, X_hat in [
     print(f"| {name:<32} | {mse(X_hat):.4f} |")
 print(f"(trained {dae.n_iter_} epochs)")
 
+# %%
+# Noisy inputs, their reconstructions and the originals, with
+# ``ReconstructionDisplay``.
 fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
 ReconstructionDisplay.from_estimator(
     dae, X_test, X_noisy=X_noisy, image_shape=(8, 8), n_images=8, ax=ax

@@ -1,4 +1,5 @@
-"""Tuning an autoencoder with ``GridSearchCV``, supervised and unsupervised.
+"""Tuning an autoencoder with ``GridSearchCV``, supervised and unsupervised
+========================================================================
 
 1. Supervised: ``Pipeline([("ae", AutoencoderTransformer()), ("clf",
    LogisticRegression())])`` searched over ``ae__encoding_dim``; the code size
@@ -11,6 +12,8 @@ Data: scikit-learn's ``load_digits`` (no download). To keep its 20 fits (2 searc
 3 code sizes x 3 folds, plus 2 refits) short, training stops after 30 epochs by
 default. Saves a bar chart of both
 searches' mean test scores (accuracy; MSE = -score).
+
+Run it from the repository root::
 
     python examples/grid_search.py [--epochs N] [--out DIR] [--quick]
 
@@ -28,6 +31,9 @@ from skae import AutoencoderTransformer
 
 args = parse_args(__doc__, epochs=30, quick_help="2 code sizes, 2 folds")
 
+# %%
+# Two searches over the code size: the classifier's accuracy picks it in
+# the Pipeline, the autoencoder's own ``score`` when it is searched alone.
 X, y = load_digits(return_X_y=True)
 dims, cv = ([4, 8], 2) if args.quick else ([4, 8, 16], 3)
 ae = AutoencoderTransformer(epochs=args.epochs, random_state=0)
@@ -35,6 +41,10 @@ ae = AutoencoderTransformer(epochs=args.epochs, random_state=0)
 pipe = Pipeline([("ae", ae), ("clf", LogisticRegression(max_iter=1000))])
 supervised = GridSearchCV(pipe, {"ae__encoding_dim": dims}, cv=cv).fit(X, y)
 unsupervised = GridSearchCV(ae, {"encoding_dim": dims}, cv=cv).fit(X)
+
+
+# %%
+# What each search found, and a bar chart of the mean test scores.
 
 
 def summary(search, title):

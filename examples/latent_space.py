@@ -1,10 +1,13 @@
-"""A 2-D code: the autoencoder's latent space next to PCA's first two components.
+"""A 2-D code: the autoencoder's latent space next to PCA's first two components
+=============================================================================
 
 Fits ``AutoencoderTransformer(encoding_dim=2)`` and ``PCA(2)`` on scikit-learn's
 ``load_digits`` (no download) and draws both embeddings side by side, coloured by
 the digit label, with ``LatentSpaceDisplay``. To put a number on how well the
 classes separate, it prints the 5-fold accuracy of a k-nearest-neighbours
 classifier on each 2-D embedding (the labels are never used for fitting).
+
+Run it from the repository root::
 
     python examples/latent_space.py [--epochs N] [--out DIR]
 """
@@ -21,6 +24,9 @@ from skae.plotting import LatentSpaceDisplay
 
 args = parse_args(__doc__)
 
+# %%
+# Two-dimensional codes from an autoencoder and from PCA, and how well a
+# nearest-neighbours classifier separates the digits in each.
 X, y = load_digits(return_X_y=True)
 ae = AutoencoderTransformer(encoding_dim=2, epochs=args.epochs, random_state=0)
 Z_ae = ae.fit_transform(X)
@@ -37,6 +43,8 @@ for name, Z, mse in [
     acc = cross_val_score(KNeighborsClassifier(5), Z, y, cv=5).mean()
     print(f"| {name:<22} | {mse:18.3f} | {acc:22.3f} |")
 
+# %%
+# Both embeddings, coloured by digit, with ``LatentSpaceDisplay``.
 fig, (ax_ae, ax_pca) = plt.subplots(1, 2, figsize=(6.5, 3), layout="constrained")
 # LatentSpaceDisplay.from_estimator(ae, X, y) would encode X itself; the codes
 # are at hand, so build the displays from them (small markers, one legend).

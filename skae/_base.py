@@ -240,7 +240,7 @@ class BaseAutoencoder(
 
         Returns
         -------
-        X_reconstructed : ndarray of shape (n_samples, n_features_in_)
+        X_reconstructed : ndarray of shape (n_samples, `n_features_in_`)
             Reconstructions in the units of the data given to ``fit``.
         """
         check_is_fitted(self)

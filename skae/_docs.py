@@ -133,7 +133,7 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         the layer parameters. It must be a module-level function for the estimator
         to pickle; seed its layers with ``seed`` for reproducible fits.
 
-    callbacks : list of keras.callbacks.Callback, default=None
+    callbacks : list of Callback, default=None
         Extra Keras callbacks (e.g. ``TensorBoard``, ``ModelCheckpoint``) given to
         ``Model.fit``. These very objects are called, so they keep what they
         record (e.g. ``EarlyStopping.stopped_epoch``); once ``fit`` ends they no
@@ -169,7 +169,7 @@ SHARED_ATTRIBUTES = """encoder_ : keras.Model
     scaling_ : {"global", "minmax", "standard"} or None
         The scaling applied: ``scaling``, or what ``"auto"`` chose.
 
-    offset_, scale_ : ndarray of shape (n_features_in_,)
+    offset_, scale_ : ndarray of shape (`n_features_in_`,)
         The scaling: the network sees ``(X - offset_) / scale_`` (``scale_`` is 1
         for a feature constant in training with ``"minmax"`` or ``"standard"``,
         as in scikit-learn's scalers).
@@ -177,7 +177,7 @@ SHARED_ATTRIBUTES = """encoder_ : keras.Model
     n_features_in_ : int
         Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit``; only when ``X`` has string column
         names (e.g. a pandas DataFrame)."""
 

@@ -12,6 +12,16 @@ class InconsistentVersionWarning(UserWarning):
     scikit-learn's version only. The estimator may still load and work;
     refit it, or pickle it again with this version, to be sure.
 
+    Parameters
+    ----------
+    estimator_name : str
+        Class name of the estimator.
+    current_skae_version : str
+        The skae version unpickling it.
+    original_skae_version : str
+        The skae version that pickled it, or ``"unknown"`` for a pickle that
+        carries none.
+
     Attributes
     ----------
     estimator_name : str
