@@ -122,7 +122,8 @@ class Autoencoder(keras.Model):
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
         )
         if self.contractive:
-            loss = loss + self.contractive * jacobian_norm(self.get_layer("encoder"), x)
+            penalty = self.contractive * jacobian_norm(self.get_layer("encoder"), x)
+            loss = loss + _per_replica(penalty)
         return loss
 
     def train_step(self, data):
@@ -207,6 +208,16 @@ class Autoencoder(keras.Model):
             "contractive": self.contractive,
             "seed": self.seed,
         }
+
+
+def _per_replica(loss):
+    """``loss`` divided by the number of replicas of the active ``tf.distribute``
+    strategy, as Keras divides the compiled loss: the replicas' gradients are
+    summed. Unchanged without a strategy."""
+    import tensorflow as tf
+
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return loss / replicas if replicas > 1 else loss
 
 
 def jacobian_norm(encoder, x):

@@ -1,0 +1,79 @@
+"""Training under ``tf.distribute`` strategies, on logical CPU devices and
+loopback workers; each fit runs in a child process (tests/_strategy_child.py),
+bounded in time and killed on failure."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+CHILD = Path(__file__).with_name("_strategy_child.py")
+ROOT = CHILD.parent.parent
+
+
+def _env(**extra):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **extra}
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), env.get("PYTHONPATH")) if p
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    """What the child reports after its fits under MirroredStrategy."""
+    done = subprocess.run(
+        [sys.executable, str(CHILD), "mirrored"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,  # subprocess.run kills the child when it runs past this
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_mirrored_strategy_splits_batches_between_replicas(mirrored):
+    assert mirrored["num_replicas"] == 2
+    # Each replica trains on its own half of the global batch of 64 rows.
+    assert mirrored["replica_rows"] == [32, 32]
+    assert mirrored["replicas_differ"]
+
+
+@pytest.mark.slow
+def test_mirrored_strategy_trains_like_one_device(mirrored):
+    # Same seed, same global batches: the loss of two replicas is that of one.
+    assert_allclose(mirrored["loss"], mirrored["loss_single"], rtol=1e-4)
+    assert_allclose(*mirrored["loss_contractive"], rtol=1e-4)
+    # Without shuffling, the strategy's per-batch loop and the default
+    # whole-epoch loop see the same batches in the same order.
+    assert_allclose(mirrored["loss_unshuffled"], mirrored["loss_default"], rtol=1e-4)
+    assert mirrored["loss"][-1] < 0.5 * mirrored["loss"][0]
+
+
+@pytest.mark.slow
+def test_mirrored_strategy_seeded_fit_is_reproducible(mirrored):
+    assert mirrored["loss_again"] == mirrored["loss"]
+
+
+@pytest.mark.slow
+def test_mirrored_strategy_early_stopping_and_noise(mirrored):
+    history = mirrored["denoising_history"]
+    assert sorted(history) == ["loss", "val_loss"]
+    assert len(history["val_loss"]) == 3
+    assert np.isfinite(history["val_loss"]).all()
+
+
+@pytest.mark.slow
+def test_model_fitted_under_strategy_is_ordinary(mirrored):
+    # Transform, pickle and export work outside the strategy's scope, alike.
+    assert mirrored["codes_outside_vs_inside"] == 0.0
+    assert mirrored["unpickled_vs_fitted"] == 0.0
+    assert mirrored["exported_vs_fitted"] < 1e-5
+    assert mirrored["unpickled_variables"] == ["ResourceVariable"]
