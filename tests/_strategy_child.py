@@ -69,7 +69,7 @@ def mirrored():
 
     two.experimental_distribute_dataset = keep
     est = fit_in(two, X)
-    x, _ = next(iter(distributed[0]))
+    x = next(iter(distributed[0]))
     replicas = [v.numpy() for v in two.experimental_local_results(x)]
     again = fit_in(two, X)
     single = fit_in(one, X)
@@ -114,24 +114,27 @@ def mirrored():
 def worker(out):
     import tensorflow as tf
 
-    from skae import AutoencoderTransformer
-
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     X = digits()
-    est = fit_in(strategy, X)
+    # With validation rows, so that the workers also stop early together.
+    est = fit_in(strategy, X, early_stopping=True)
     result = {
         "num_replicas": strategy.num_replicas_in_sync,
         "is_chief": strategy.cluster_resolver.task_id == 0,
         "loss": est.history_["loss"],
+        "val_loss": est.history_["val_loss"],
         "weights": [w.tolist() for w in est.model_.get_weights()],
     }
     if result["is_chief"]:
-        # The reference: the same fit in one process, without a strategy.
-        alone = AutoencoderTransformer(**PARAMS).fit(X)
-        result["codes_vs_single_process"] = _max_abs(
-            est.transform(X), alone.transform(X)
+        # The reference: the same seeded fit in this one process, on one device.
+        alone = fit_in(
+            tf.distribute.OneDeviceStrategy("/cpu:0"), X, early_stopping=True
         )
-        result["codes_scale"] = float(np.abs(alone.transform(X)).max())
+        result["loss_single_process"] = alone.history_["loss"]
+        result["val_loss_single_process"] = alone.history_["val_loss"]
+        codes = alone.transform(X)
+        result["codes_vs_single_process"] = _max_abs(est.transform(X), codes)
+        result["codes_scale"] = float(np.abs(codes).max())
     with open(out, "w") as f:
         json.dump(result, f)
 

@@ -4,6 +4,7 @@ bounded in time and killed on failure."""
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,57 @@ def test_model_fitted_under_strategy_is_ordinary(mirrored):
     assert mirrored["unpickled_vs_fitted"] == 0.0
     assert mirrored["exported_vs_fitted"] < 1e-5
     assert mirrored["unpickled_variables"] == ["ResourceVariable"]
+
+
+def _free_ports(n):
+    """``n`` ports free on 127.0.0.1 just now (bound to port 0, then let go)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@pytest.mark.slow
+def test_multi_worker_mirrored_strategy(tmp_path):
+    workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]
+    processes = []
+    try:
+        for index in range(2):
+            tf_config = {
+                "cluster": {"worker": workers},
+                "task": {"type": "worker", "index": index},
+            }
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, str(CHILD), "worker", str(tmp_path / f"{index}")],
+                    env=_env(TF_CONFIG=json.dumps(tf_config)),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
+        for process in processes:
+            _, stderr = process.communicate(timeout=300)
+            assert process.returncode == 0, stderr[-3000:]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    chief, other = (json.loads((tmp_path / f"{i}").read_text()) for i in range(2))
+    assert chief["is_chief"] and not other["is_chief"]
+    assert chief["num_replicas"] == other["num_replicas"] == 2
+    # The workers all-reduce their gradients: they end with the same weights.
+    for a, b in zip(chief["weights"], other["weights"], strict=True):
+        assert_allclose(a, b, rtol=0, atol=0)
+    assert chief["loss"] == other["loss"]
+    assert chief["val_loss"] == other["val_loss"]
+    # Each worker trained on its half of the global batches that one process
+    # would train on whole.
+    assert_allclose(chief["loss"], chief["loss_single_process"], rtol=1e-4)
+    assert_allclose(chief["val_loss"], chief["val_loss_single_process"], rtol=1e-4)
+    assert chief["codes_vs_single_process"] < 1e-3 * chief["codes_scale"]

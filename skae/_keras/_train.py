@@ -120,7 +120,8 @@ def _epoch_indices(train_idx, val_idx):
 
 
 def _batches(X, rows, batch_size, *, shuffle=False, seed=None):
-    """A dataset of ``(x, x)`` batches of ``X[rows]``, reshuffled every epoch
+    """A dataset of batches of ``X[rows]`` (the model's inputs and targets),
+    reshuffled every epoch
     (with ``seed``) if ``shuffle``.
 
     A strategy splits each global batch of ``batch_size`` rows between its
@@ -138,12 +139,7 @@ def _batches(X, rows, batch_size, *, shuffle=False, seed=None):
     options.experimental_distribute.auto_shard_policy = (
         tf.data.experimental.AutoShardPolicy.DATA
     )
-    return (
-        data.batch(batch_size)
-        .map(lambda x: (x, x))
-        .prefetch(tf.data.AUTOTUNE)
-        .with_options(options)
-    )
+    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
 def _keep_retracing_quiet(record):
