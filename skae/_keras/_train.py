@@ -42,6 +42,10 @@ def train(
     validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
     and the best weights seen are kept, as in scikit-learn's MLP.
     """
+    batch_size = min(batch_size, len(train_idx))
+    # Keras's steps_per_execution would cut the per-batch cost under a
+    # strategy, but its multi-step loop fails under MirroredStrategy ("You
+    # must feed a value for placeholder tensor", Keras 3.15).
     model.compile(
         optimizer=make_optimizer(optimizer, learning_rate),
         loss=loss,
@@ -58,13 +62,14 @@ def train(
     )
     tf_logger = tf.get_logger()
     tf_logger.addFilter(_keep_retracing_quiet)
-    batch_size = min(batch_size, len(train_idx))
     try:
         if tf.distribute.has_strategy():
             history = model.fit(
                 _batches(X, train_idx, batch_size, shuffle=shuffle, seed=model.seed),
+                # The validation rows in one batch, as the epoch step takes
+                # them: Keras's evaluation costs more per batch than per row.
                 validation_data=(
-                    _batches(X, val_idx, batch_size) if len(val_idx) else None
+                    _batches(X, val_idx, len(val_idx)) if len(val_idx) else None
                 ),
                 epochs=epochs,
                 shuffle=False,  # the dataset shuffles, with the model's seed
@@ -139,7 +144,10 @@ def _batches(X, rows, batch_size, *, shuffle=False, seed=None):
     options.experimental_distribute.auto_shard_policy = (
         tf.data.experimental.AutoShardPolicy.DATA
     )
-    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(options)
+    # As for the epoch pipeline: tf.data's autotuning thread held up the
+    # epochs (benchmarks/README.md, D5); a fixed prefetch needs no tuning.
+    options.autotune.enabled = False
+    return data.batch(batch_size).prefetch(2).with_options(options)
 
 
 def _keep_retracing_quiet(record):
