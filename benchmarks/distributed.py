@@ -5,14 +5,15 @@
    ``LocalCluster`` of 2 worker processes x 1 thread on 127.0.0.1 (warmed up:
    TensorFlow imported and one fit run on each worker first), and with
    joblib's own process pool (``n_jobs=2``, loky) for comparison. Median wall
-   time of ``--repeats`` searches each, and whether the scores agree.
-2. One fit (load_digits, ``--epochs`` epochs, batch 64) without a strategy,
+   time of ``--repeats`` searches each, run round-robin, and whether the
+   scores agree.
+2. One fit (load_digits, ``--strategy-epochs`` epochs, batch 64) without a strategy,
    under ``OneDeviceStrategy`` and under ``MirroredStrategy`` over 2 logical
    CPU devices, in a child process (logical devices are configured before
    TensorFlow starts). Both logical devices share the same cores, so this
    measures the strategy's overhead, not a speed-up.
 
-    python benchmarks/distributed.py [--repeats 3] [--epochs 30]
+    python benchmarks/distributed.py [--repeats 3] [--epochs 30] [--strategy-epochs 10]
 
 Needs the extra ``skae[dask]``. Results: benchmarks/README.md.
 """
@@ -49,13 +50,10 @@ def search(X, epochs):
     return GridSearchCV(est, GRID, cv=3, refit=False).fit(X)
 
 
-def timed(repeats, run):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def timed(run):
+    start = time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, result
 
 
 def warm_up(X):
@@ -67,9 +65,6 @@ def searches(args):
 
     X = load_digits().data / 16.0
     warm_up(X)
-    rows = []
-    one, local = timed(args.repeats, lambda: search(X, args.epochs))
-    rows.append(("n_jobs=1", one, local))
     with (
         LocalCluster(
             n_workers=2,
@@ -82,34 +77,45 @@ def searches(args):
     ):
         client.wait_for_workers(2)
         client.run(warm_up, X)
-        with joblib.parallel_config(backend="dask"):
-            seconds, result = timed(args.repeats, lambda: search(X, args.epochs))
-    rows.append(("dask LocalCluster 2 workers x 1 thread", seconds, result))
-    with joblib.parallel_config(backend="loky", n_jobs=2):
-        search(X, 1)  # start the pool and TensorFlow in its workers
-        seconds, result = timed(args.repeats, lambda: search(X, args.epochs))
-    rows.append(("joblib loky n_jobs=2", seconds, result))
+        with joblib.parallel_config(backend="loky", n_jobs=2):
+            search(X, 1)  # start the pool and TensorFlow in its workers
+        backends = {
+            "n_jobs=1": {},
+            "dask LocalCluster 2 workers x 1 thread": {"backend": "dask"},
+            "joblib loky n_jobs=2": {"backend": "loky", "n_jobs": 2},
+        }
+        # Round-robin, so that a change in the machine's load (it is shared)
+        # falls on every backend alike.
+        times = {name: [] for name in backends}
+        results = {}
+        for _ in range(args.repeats):
+            for name, config in backends.items():
+                with joblib.parallel_config(**config):
+                    seconds, results[name] = timed(lambda: search(X, args.epochs))
+                times[name].append(seconds)
 
     n_fits = len(GRID["encoding_dim"]) * 3
     print(f"GridSearchCV: {n_fits} fits of {args.epochs} epochs on load_digits")
     print(f"{'backend':<40} {'median s':>9} {'speed-up':>9} {'same scores':>12}")
-    for name, seconds, result in rows:
-        same = np.array_equal(
-            result.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
-        )
+    local = results["n_jobs=1"].cv_results_["mean_test_score"]
+    one = statistics.median(times["n_jobs=1"])
+    for name, result in results.items():
+        seconds = statistics.median(times[name])
+        same = np.array_equal(result.cv_results_["mean_test_score"], local)
         print(f"{name:<40} {seconds:9.1f} {one / seconds:9.2f} {str(same):>12}")
 
 
 def strategies(args):
     child = subprocess.run(
-        [sys.executable, __file__, "--strategy-child", "--epochs", str(args.epochs)],
+        [sys.executable, __file__, "--strategy-child"]
+        + ["--strategy-epochs", str(args.strategy_epochs)],
         capture_output=True,
         text=True,
         timeout=900,
         check=True,
     )
     rows = json.loads(child.stdout.strip().splitlines()[-1])
-    print(f"\nOne fit of {args.epochs} epochs, batch 64, load_digits")
+    print(f"\nOne fit of {args.strategy_epochs} epochs, batch 64, load_digits")
     print(f"{'how':<42} {'median s':>9} {'final loss':>11}")
     for name, seconds, loss in rows:
         print(f"{name:<42} {seconds:9.2f} {loss:11.5f}")
@@ -123,7 +129,9 @@ def strategy_child(args):
         cpu, [tf.config.LogicalDeviceConfiguration()] * 2
     )
     X = load_digits().data / 16.0
-    params = dict(encoding_dim=8, epochs=args.epochs, batch_size=64, random_state=0)
+    params = dict(
+        encoding_dim=8, epochs=args.strategy_epochs, batch_size=64, random_state=0
+    )
     warm_up(X)
     ways = {
         "no strategy (whole epoch per step)": None,
@@ -144,8 +152,11 @@ def strategy_child(args):
                 return AutoencoderTransformer(**params).fit(X)
 
         fit()  # first fit under a strategy builds its functions
-        seconds, est = timed(args.repeats, fit)
-        rows.append((name, seconds, est.history_["loss"][-1]))
+        times = []
+        for _ in range(args.repeats):
+            seconds, est = timed(fit)
+            times.append(seconds)
+        rows.append((name, statistics.median(times), est.history_["loss"][-1]))
     print(json.dumps(rows))
 
 
@@ -153,6 +164,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--strategy-epochs", type=int, default=10)
     parser.add_argument("--strategy-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.strategy_child:

