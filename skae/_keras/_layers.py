@@ -233,6 +233,8 @@ def _across_workers(logs):
     """
     import tensorflow as tf
 
+    if not tf.distribute.has_strategy():
+        return logs
     strategy = tf.distribute.get_strategy()
     if strategy.num_replicas_in_sync <= len(strategy.extended.worker_devices):
         return logs
