@@ -126,8 +126,7 @@ def _epoch_indices(train_idx, val_idx):
 
 def _batches(X, rows, batch_size, *, shuffle=False, seed=None):
     """A dataset of batches of ``X[rows]`` (the model's inputs and targets),
-    reshuffled every epoch
-    (with ``seed``) if ``shuffle``.
+    reshuffled every epoch (with ``seed``) if ``shuffle``.
 
     A strategy splits each global batch of ``batch_size`` rows between its
     replicas, and Keras divides each replica's loss by their number, so the
