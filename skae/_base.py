@@ -44,6 +44,14 @@ class BaseAutoencoder(
         -------
         self : object
             The fitted estimator.
+
+        Notes
+        -----
+        Called inside ``with strategy.scope():`` of a ``tf.distribute`` strategy
+        (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``), the fit trains
+        with Keras's per-batch loop, each global batch of ``batch_size`` rows
+        split between the replicas; the strategy is not a parameter, so it is
+        never cloned or pickled with the estimator. See docs/distributed.md.
         """
         # A failed fit must not leave a half-fitted estimator: put back
         # whatever state the estimator had before (fitted or not).

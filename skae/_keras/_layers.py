@@ -91,7 +91,8 @@ class Autoencoder(keras.Model):
     ``val_loss``: Keras's per-batch iterator and per-epoch ``evaluate`` call
     dominate small fits, and this runs at the speed of a hand-written
     whole-epoch ``tf.function`` (benchmarks/README.md, D1). Fed ordinary ``(x, y)``
-    batches (a streamed ``tf.data`` pipeline, say), it is a plain Keras model.
+    batches (a streamed ``tf.data`` pipeline, say), it is a plain Keras model;
+    fed batches of ``x`` alone, it reconstructs them.
     """
 
     def __init__(self, *args, contractive=0.0, seed=None, **kwargs):
@@ -122,12 +123,13 @@ class Autoencoder(keras.Model):
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
         )
         if self.contractive:
-            loss = loss + self.contractive * jacobian_norm(self.get_layer("encoder"), x)
+            penalty = self.contractive * jacobian_norm(self.get_layer("encoder"), x)
+            loss = loss + _per_replica(penalty)
         return loss
 
     def train_step(self, data):
         if not (isinstance(data, dict) and "train_rows" in data):
-            return super().train_step(data)
+            return _across_workers(super().train_step(_with_targets(data)))
         import tensorflow as tf
 
         X, size = self.epoch_data.rows, self.epoch_data.batch_size
@@ -178,6 +180,9 @@ class Autoencoder(keras.Model):
             )
         return logs
 
+    def test_step(self, data):
+        return _across_workers(super().test_step(_with_targets(data)))
+
     def _apply_gradients(self, grads):
         """``optimizer.apply_gradients``, from the cross-replica context when
         training under TensorFlow's default (single-replica) strategy.
@@ -207,6 +212,43 @@ class Autoencoder(keras.Model):
             "contractive": self.contractive,
             "seed": self.seed,
         }
+
+
+def _with_targets(data):
+    """A batch of inputs alone as an ``(x, y)`` pair whose target is the input;
+    anything else unchanged. A strategy-distributed batch of one tensor, not a
+    pair, is what Keras can also reduce across several workers to build the
+    model (it cannot reduce a pair under ``MultiWorkerMirroredStrategy``)."""
+    return data if isinstance(data, (tuple, list)) else (data, data)
+
+
+def _across_workers(logs):
+    """The step's ``logs``, as one-element vectors under a strategy with several
+    workers, and unchanged otherwise.
+
+    Keras reduces each log across workers along axis 0 (TensorFlow issue
+    72388), which a scalar lacks; the logs come from Keras's metrics, whose
+    variables the replicas keep in sync, so every replica holds the global
+    value and the mean over replicas is that value, a scalar again.
+    """
+    import tensorflow as tf
+
+    if not tf.distribute.has_strategy():
+        return logs
+    strategy = tf.distribute.get_strategy()
+    if strategy.num_replicas_in_sync <= len(strategy.extended.worker_devices):
+        return logs
+    return {name: ops.reshape(value, (1,)) for name, value in logs.items()}
+
+
+def _per_replica(loss):
+    """``loss`` divided by the number of replicas of the active ``tf.distribute``
+    strategy, as Keras divides the compiled loss: the replicas' gradients are
+    summed. Unchanged without a strategy."""
+    import tensorflow as tf
+
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return loss / replicas if replicas > 1 else loss
 
 
 def jacobian_norm(encoder, x):

@@ -1,4 +1,5 @@
-"""The training loop: compile, feed one element per epoch, fit, let go."""
+"""The training loop: compile, feed one element per epoch (or, under a
+``tf.distribute`` strategy, batches), fit, let go."""
 
 import tensorflow as tf
 from tensorflow.python.eager import context
@@ -32,10 +33,19 @@ def train(
 ):
     """Compile and fit ``model`` on rows of the tensor ``X``; return the history.
 
+    Under a ``tf.distribute`` strategy other than the default one (the caller's
+    ``with strategy.scope():``), Keras's own per-batch loop trains on a
+    ``tf.data`` dataset of global batches, which the strategy splits between
+    its replicas; otherwise the model trains a whole epoch per step.
+
     Training stops once the validation loss (the training loss when there are no
     validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
     and the best weights seen are kept, as in scikit-learn's MLP.
     """
+    batch_size = min(batch_size, len(train_idx))
+    # Keras's steps_per_execution would cut the per-batch cost under a
+    # strategy, but its multi-step loop fails under MirroredStrategy ("You
+    # must feed a value for placeholder tensor", Keras 3.15).
     model.compile(
         optimizer=make_optimizer(optimizer, learning_rate),
         loss=loss,
@@ -52,17 +62,30 @@ def train(
     )
     tf_logger = tf.get_logger()
     tf_logger.addFilter(_keep_retracing_quiet)
-    batch_size = min(batch_size, len(train_idx))
     try:
-        with model.training_on(X, batch_size=batch_size, shuffle=shuffle):
+        if tf.distribute.has_strategy():
             history = model.fit(
-                _epoch_indices(train_idx, val_idx),
+                _batches(X, train_idx, batch_size, shuffle=shuffle, seed=model.seed),
+                # The validation rows in one batch, as the epoch step takes
+                # them: Keras's evaluation costs more per batch than per row.
+                validation_data=(
+                    _batches(X, val_idx, len(val_idx)) if len(val_idx) else None
+                ),
                 epochs=epochs,
-                steps_per_epoch=1,
-                shuffle=False,  # train_step shuffles, with the model's own seed
+                shuffle=False,  # the dataset shuffles, with the model's seed
                 callbacks=all_callbacks,
                 verbose=0,
             )
+        else:
+            with model.training_on(X, batch_size=batch_size, shuffle=shuffle):
+                history = model.fit(
+                    _epoch_indices(train_idx, val_idx),
+                    epochs=epochs,
+                    steps_per_epoch=1,
+                    shuffle=False,  # train_step shuffles, with the model's own seed
+                    callbacks=all_callbacks,
+                    verbose=0,
+                )
     finally:
         # The user's callbacks (estimator parameters) keep what they recorded but
         # not the model Keras gave them: it would be pickled and cloned with them.
@@ -99,6 +122,31 @@ def _epoch_indices(train_idx, val_idx):
     options = tf.data.Options()
     options.autotune.enabled = False
     return tf.data.Dataset.from_tensors(epoch).repeat().with_options(options)
+
+
+def _batches(X, rows, batch_size, *, shuffle=False, seed=None):
+    """A dataset of batches of ``X[rows]`` (the model's inputs and targets),
+    reshuffled every epoch (with ``seed``) if ``shuffle``.
+
+    A strategy splits each global batch of ``batch_size`` rows between its
+    replicas, and Keras divides each replica's loss by their number, so the
+    gradients are those of the global batch (up to a last batch that does not
+    split evenly). Every worker of a multi-worker strategy builds the same
+    seeded dataset and keeps its own share of every batch.
+    """
+    data = tf.data.Dataset.from_tensor_slices(tf.gather(X, rows))
+    if shuffle:
+        data = data.shuffle(len(rows), seed=seed, reshuffle_each_iteration=True)
+    options = tf.data.Options()
+    # Rows, not files: say so, rather than have TensorFlow fall back to it
+    # with a warning.
+    options.experimental_distribute.auto_shard_policy = (
+        tf.data.experimental.AutoShardPolicy.DATA
+    )
+    # As for the epoch pipeline: tf.data's autotuning thread held up the
+    # epochs (benchmarks/README.md, D5); a fixed prefetch needs no tuning.
+    options.autotune.enabled = False
+    return data.batch(batch_size).prefetch(2).with_options(options)
 
 
 def _keep_retracing_quiet(record):
