@@ -131,8 +131,9 @@ def with_shared_parameters(init):
     clash = set(own) & set(base) - {"self", "encoding_dim"}
     if clash:
         raise TypeError(f"{init.__qualname__} redefines shared parameters {clash}.")
+    # The subclass may give encoding_dim its own default (the detector's "auto").
     parameters = [
-        *base.values(),
+        *(own[n] if n == "encoding_dim" else p for n, p in base.items()),
         *(p for p in own.values() if p.kind is inspect.Parameter.KEYWORD_ONLY),
     ]
     init.__signature__ = inspect.Signature(parameters)
