@@ -149,3 +149,20 @@ def test_bad_contamination_is_refused(table, contamination):
 def test_predict_refuses_another_width(fitted, table):
     with pytest.raises(ValueError, match="8 features"):
         fitted.predict(table[:, :5])
+
+
+def test_anomaly_display_draws_the_detectors_threshold(fitted, table):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skae.plotting import AnomalyDisplay
+
+    disp = AnomalyDisplay.from_estimator(fitted, table)
+    assert disp.threshold == -fitted.offset_
+    assert disp.threshold_line_.get_xdata()[0] == disp.threshold
+    np.testing.assert_array_equal(disp.is_anomaly, fitted.predict(table) == -1)
+    other = AnomalyDisplay.from_estimator(fitted, table, contamination=0.5)
+    assert other.threshold == pytest.approx(np.median(-fitted.score_samples(table)))
+    plt.close("all")
