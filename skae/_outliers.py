@@ -12,8 +12,14 @@ from skae._denoising import DenoisingAutoencoder
 from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skae._params import with_shared_parameters
 
-# The shared parameters after encoding_dim, which the detector documents itself.
-_AFTER_ENCODING_DIM = SHARED_PARAMETERS[SHARED_PARAMETERS.index("hidden_layer_sizes") :]
+# The shared parameters after encoding_dim, with the detector's default width
+# (benchmarks/README.md, anomaly.py).
+_AFTER_ENCODING_DIM = SHARED_PARAMETERS[
+    SHARED_PARAMETERS.index("hidden_layer_sizes") :
+].replace(
+    "hidden_layer_sizes : tuple of int, default=(512,)",
+    "hidden_layer_sizes : tuple of int, default=(64,)",
+)
 
 # The scaling's offset_ is scaling_offset_ here: offset_ is the decision's.
 _SHARED_ATTRIBUTES = SHARED_ATTRIBUTES.replace("offset_", "scaling_offset_").replace(
@@ -119,12 +125,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         self,
         encoding_dim="auto",
         *,
+        hidden_layer_sizes=(64,),
         contamination="auto",
         noise=None,
         noise_factor=0.35,
         **shared,
     ):
-        super().__init__(encoding_dim, **shared)
+        super().__init__(encoding_dim, hidden_layer_sizes=hidden_layer_sizes, **shared)
         self.contamination = contamination
         self.noise = noise
         self.noise_factor = noise_factor
