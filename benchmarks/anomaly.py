@@ -247,7 +247,7 @@ def plot(results, detectors, datasets, path):
     import matplotlib.pyplot as plt
 
     names = [d.__name__ for d in datasets]
-    fig, (ax, ax_t) = plt.subplots(1, 2, figsize=(13, 4.5), width_ratios=(3, 1))
+    fig, (ax, ax_t) = plt.subplots(1, 2, figsize=(13, 5.5), width_ratios=(3, 1))
     width = 0.8 / len(detectors)
     for i, det in enumerate(detectors):
         aucs = [results[det, n][0] for n in names]
@@ -256,7 +256,7 @@ def plot(results, detectors, datasets, path):
     ax.set_xticks(np.arange(len(names)) + 0.4 - width / 2, names, rotation=20)
     ax.set_ylim(0.4, 1.01)
     ax.set_ylabel("ROC-AUC on the held-out 40 %")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     ax_t.set_xticks(range(len(detectors)), list(detectors), rotation=60, ha="right")
     ax_t.set_ylabel("fit time, all data sets (s)")
     fig.tight_layout()
