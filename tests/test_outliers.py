@@ -166,3 +166,19 @@ def test_anomaly_display_draws_the_detectors_threshold(fitted, table):
     other = AnomalyDisplay.from_estimator(fitted, table, contamination=0.5)
     assert other.threshold == pytest.approx(np.median(-fitted.score_samples(table)))
     plt.close("all")
+
+
+def test_export_keras_reconstructs_in_the_data_units(fitted, table, tmp_path):
+    import keras
+
+    encoder_path, decoder_path = fitted.export_keras(tmp_path)
+    encoder = keras.saving.load_model(encoder_path)
+    decoder = keras.saving.load_model(decoder_path)
+    codes = encoder.predict(table, verbose=0)
+    np.testing.assert_allclose(codes, fitted.transform(table), rtol=1e-4, atol=1e-4)
+    span = table.max(axis=0) - table.min(axis=0)
+    np.testing.assert_allclose(
+        decoder.predict(codes, verbose=0) / span,
+        fitted.reconstruct(table) / span,
+        atol=1e-3,
+    )
