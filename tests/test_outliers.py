@@ -84,17 +84,15 @@ def test_same_seed_same_scores_after_refit_and_pickle(fitted, table):
     assert loaded.offset_ == fitted.offset_
 
 
-def test_auto_contamination_is_hampels_rule_on_log_errors(table):
+def test_auto_contamination_is_hampels_rule(table):
     det = AutoencoderOutlierDetector(**{**TRAINED, "contamination": "auto"})
     errors = -det.fit(table).score_samples(table)
-    log_errors = np.log(errors)
-    median = np.median(log_errors)
-    mad = np.median(np.abs(log_errors - median))
-    assert -det.offset_ == pytest.approx(np.exp(median + 3 * 1.4826 * mad))
-    # The six planted outliers, and few others, are beyond it.
+    mad = np.median(np.abs(errors - np.median(errors)))
+    assert -det.offset_ == pytest.approx(np.median(errors) + 3 * 1.4826 * mad)
+    # The six planted outliers are beyond it, and not most of the rest.
     flagged = np.flatnonzero(det.predict(table) == -1)
     assert set(range(6)) <= set(flagged)
-    assert len(flagged) <= 0.1 * len(table)
+    assert len(flagged) <= 0.25 * len(table)
 
 
 @pytest.mark.parametrize("n_samples", [2, 3, 31])
