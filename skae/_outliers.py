@@ -161,6 +161,32 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             return None
         return DenoisingAutoencoder._corruption(self, Xs)
 
+    @classmethod
+    def from_keras(cls, encoder, decoder, **params):
+        """Not available for the detector: its threshold is fitted on data.
+
+        Parameters
+        ----------
+        encoder, decoder : keras.Model or str or path-like
+            Models such as :meth:`export_keras` writes.
+        **params
+            Estimator parameters.
+
+        Returns
+        -------
+        estimator : None
+            Never returns: raises ``NotImplementedError``. Pickle a fitted
+            detector to keep it, or load the models with
+            ``AutoencoderTransformer.from_keras`` and score rows with its
+            ``-score_samples``.
+        """
+        raise NotImplementedError(
+            f"{cls.__name__}.from_keras cannot rebuild a detector: offset_ and "
+            "the scaling are fitted on data that exported models do not keep. "
+            "Pickle the fitted detector instead, or load the models with "
+            "AutoencoderTransformer.from_keras."
+        )
+
     # ------------------------------------------------------------ inference
 
     @property

@@ -180,3 +180,9 @@ def test_export_keras_reconstructs_in_the_data_units(fitted, table, tmp_path):
         fitted.reconstruct(table) / span,
         atol=1e-3,
     )
+
+
+def test_from_keras_is_refused_with_the_way_out(fitted, tmp_path):
+    paths = fitted.export_keras(tmp_path)
+    with pytest.raises(NotImplementedError, match="Pickle the fitted detector"):
+        AutoencoderOutlierDetector.from_keras(*paths)
