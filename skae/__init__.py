@@ -4,7 +4,12 @@
 """
 
 from skae._denoising import DenoisingAutoencoder
+from skae._outliers import AutoencoderOutlierDetector
 from skae._transformer import AutoencoderTransformer
 from skae._version import __version__ as __version__  # re-exported
 
-__all__ = ["AutoencoderTransformer", "DenoisingAutoencoder"]
+__all__ = [
+    "AutoencoderOutlierDetector",
+    "AutoencoderTransformer",
+    "DenoisingAutoencoder",
+]

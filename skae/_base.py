@@ -182,7 +182,7 @@ class BaseAutoencoder(
         from skae._keras import _build
 
         # Plain Python numbers: Keras rejects NumPy scalars (np.arange grids).
-        encoding_dim = int(self.encoding_dim)
+        encoding_dim = self._encoding_dim(n_features)
         if self.builder is not None:
             return _build.build_custom(
                 self.builder, n_features, encoding_dim, seeds.next()
@@ -216,6 +216,10 @@ class BaseAutoencoder(
             pooling=self.architecture == "conv_pool",
             **code,
         )
+
+    def _encoding_dim(self, n_features):
+        """The code size for ``n_features`` inputs."""
+        return int(self.encoding_dim)
 
     def _corruption(self, Xs):
         """``None``, or ``(noise, factor, low, high)`` applied while training."""
@@ -270,8 +274,9 @@ class BaseAutoencoder(
     def _encode(self, X):
         from skae._keras import _predict
 
-        identity = not np.any(self.offset_) and np.all(self.scale_ == 1)
-        scaling = () if identity else (self.offset_, self.scale_)
+        offset = self._scaling_offset
+        identity = not np.any(offset) and np.all(self.scale_ == 1)
+        scaling = () if identity else (offset, self.scale_)
         codes = _predict.predict(self.encoder_, X, *scaling)
         _check_finite(codes, "X has", "the data given to fit")
         return codes.astype(X.dtype, copy=False)
@@ -282,8 +287,14 @@ class BaseAutoencoder(
         out = _predict.predict(self.decoder_, Z).astype(np.float64)
         _check_finite(out, "The codes have", "transform's codes")
         out *= self._output_scale_
-        out += self.offset_
+        out += self._scaling_offset
         return out.astype(Z.dtype, copy=False)
+
+    @property
+    def _scaling_offset(self):
+        # An outlier detector keeps scikit-learn's offset_ for its decision
+        # function, and the scaling's offset under another name.
+        return self.offset_
 
     def predict(self, X):
         """Reconstruct ``X``: encode, then decode, in the units of the data.

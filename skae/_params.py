@@ -124,16 +124,25 @@ def with_shared_parameters(init):
     ``__init__`` (``get_params``, ``clone``, the estimator checks).
 
     The subclass stores its own parameters and hands the shared ones to
-    ``super().__init__``, so a shared default lives in one place.
+    ``super().__init__``, so a shared default lives in one place; one it
+    declares itself (same kind, another default) replaces the shared default
+    in its signature.
     """
     base = inspect.signature(AutoencoderParams.__init__).parameters
     own = inspect.signature(init).parameters
-    clash = set(own) & set(base) - {"self", "encoding_dim"}
+    # A subclass may give a shared parameter its own default by declaring it
+    # (the outlier detector's encoding_dim and hidden_layer_sizes); it keeps
+    # its shared place in the signature.
+    parameters = [
+        own[n] if n in own and own[n].kind == p.kind else p for n, p in base.items()
+    ]
+    clash = {n for n in set(own) & set(base) if own[n].kind != base[n].kind}
     if clash:
         raise TypeError(f"{init.__qualname__} redefines shared parameters {clash}.")
-    parameters = [
-        *base.values(),
-        *(p for p in own.values() if p.kind is inspect.Parameter.KEYWORD_ONLY),
+    parameters += [
+        p
+        for n, p in own.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and n not in base
     ]
     init.__signature__ = inspect.Signature(parameters)
     return init

@@ -47,7 +47,7 @@ class KerasPersistenceMixin:
         models = _saving.with_scaling(
             self.encoder_,
             self.decoder_,
-            self.offset_,
+            self._scaling_offset,
             self.scale_,
             self._output_scale_,
         )

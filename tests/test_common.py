@@ -12,7 +12,11 @@ from functools import partial
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from skae import AutoencoderTransformer, DenoisingAutoencoder
+from skae import (
+    AutoencoderOutlierDetector,
+    AutoencoderTransformer,
+    DenoisingAutoencoder,
+)
 
 from _params import FAST, dense_builder
 
@@ -72,6 +76,7 @@ CONTRACTIVE = {
 CONFIGURATIONS = {
     "plain": (AutoencoderTransformer(**FAST), None),
     "denoising": (DenoisingAutoencoder(**FAST), None),
+    "outliers": (AutoencoderOutlierDetector(**FAST), None),
     "regularised": (
         AutoencoderTransformer(
             **FAST, sparsity=1e-3, alpha=1e-4, dropout=0.1, batch_norm=True

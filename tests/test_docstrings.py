@@ -67,8 +67,16 @@ def test_every_parameter_is_documented_in_order_with_its_default(Estimator):
 def test_shared_parameters_keep_the_shared_defaults(Estimator):
     shared = signature(AutoencoderParams.__init__)
     own = signature(Estimator.__init__)
+    # The outlier detector sizes its code from the data, and is narrower.
+    own_default = {
+        skae.AutoencoderOutlierDetector: {
+            "encoding_dim": "auto",
+            "hidden_layer_sizes": (64,),
+        }
+    }
     for name, p in shared.items():
-        assert own[name].default == p.default, name
+        expected = own_default.get(Estimator, {}).get(name, p.default)
+        assert own[name].default == expected, name
         assert own[name].kind == p.kind, name
     assert set(Estimator._parameter_constraints) == set(own)
 

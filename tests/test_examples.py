@@ -15,6 +15,7 @@ SCRIPTS = [
     "anomaly_scoring.py",
     "latent_space.py",
     "conv_autoencoder.py",
+    "outlier_comparison.py",
 ]
 
 

@@ -83,7 +83,7 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
         name=None,
         **hist_kw,
     ):
-        """Score ``X`` and plot; ``threshold`` defaults to a quantile of the errors.
+        """Score ``X`` and plot; ``threshold`` defaults to a detector's fitted one.
 
         Parameters
         ----------
@@ -97,8 +97,11 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
             ``threshold`` and ``contamination``.
         contamination : float, default=None
             Expected fraction of anomalies, in (0, 1): the threshold is then the
-            ``1 - contamination`` quantile of the errors. With neither,
-            ``contamination=0.05``.
+            ``1 - contamination`` quantile of the errors. With neither, the
+            threshold of a fitted
+            :class:`~skae.AutoencoderOutlierDetector` (``-offset_``: the rows
+            above it are those its ``predict`` flags), and for another
+            estimator ``contamination=0.05``.
         bins : int, sequence or str, default="auto"
             Bins, as for ``numpy.histogram_bin_edges``; on a log axis, an int or
             str is applied to the logarithms of the errors.
@@ -119,6 +122,8 @@ class AnomalyDisplay(_AutoencoderDisplayMixin):
             raise ValueError(f"contamination must be in (0, 1), got {contamination}.")
         cls._check_estimator(estimator)
         errors = -np.asarray(estimator.score_samples(X), dtype=float)
+        if threshold is None and contamination is None and _is_detector(estimator):
+            threshold = -estimator.offset_
         if threshold is None:
             quantile = 1 - (0.05 if contamination is None else contamination)
             threshold = float(np.quantile(errors, quantile))
@@ -195,3 +200,10 @@ def _bin_edges(errors, bins, log_scale):
     # 10 ** log10(x) can round below x: keep the extremes inside the bins.
     edges[0], edges[-1] = min(edges[0], errors.min()), max(edges[-1], errors.max())
     return edges
+
+
+def _is_detector(estimator):
+    """A fitted outlier detector: its errors above ``-offset_`` are flagged."""
+    from sklearn.base import is_outlier_detector
+
+    return is_outlier_detector(estimator) and hasattr(estimator, "offset_")
