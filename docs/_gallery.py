@@ -29,6 +29,7 @@ class ExampleOrder:
         "grid_search.py",
         "denoising_images.py",
         "anomaly_scoring.py",
+        "outlier_comparison.py",
         "latent_space.py",
         "conv_autoencoder.py",
     ]

@@ -53,7 +53,7 @@ for name, X_anomalous in [("digit 9", X_nines), ("uniform noise", X_noise)]:
     print(f"| {name:<21} | {len(X_anomalous):4d} | {auc_ae:10.3f} | {auc_pca:14.3f} |")
 
 # %%
-# The detector's own threshold, -offset_, fitted on the training errors, and
+# The detector's own threshold, ``-offset_``, fitted on the training errors, and
 # the histogram of errors by kind of digit, with ``AnomalyDisplay``.
 threshold = -ae.offset_
 X_eval = np.vstack([X_test, X_nines])

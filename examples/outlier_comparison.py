@@ -1,5 +1,8 @@
-"""Outlier detectors side by side on 2-D toy data sets, as in scikit-learn's
-"Comparing anomaly detection algorithms for outlier detection on toy datasets".
+"""Outlier detectors side by side on 2-D toy data sets
+=====================================================
+
+As in scikit-learn's "Comparing anomaly detection algorithms for outlier
+detection on toy datasets".
 
 Each row of the figure is a data set of 300 points, 15 % of them uniform
 outliers; each column a detector, fitted on the whole (contaminated) set with
