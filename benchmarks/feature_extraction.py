@@ -16,7 +16,7 @@ stops early); the RBM pipeline is also run with ``solver="newton-cg"``.
 skae: ``Pipeline([("ae", <skae autoencoder>), ("logistic",
 LogisticRegression(C, max_iter=10000))])`` for three families of autoencoders,
 
-- ``AutoencoderTransformer(k)`` with skae's defaults (64-128-k-128-64, linear
+- ``AutoencoderTransformer(k)`` with skae's defaults (64-512-k-512-64, linear
   code), k in {32, 64, 100};
 - ``AutoencoderTransformer(k, hidden_layer_sizes=(), code_activation="sigmoid")``,
   shaped like the RBM (one layer of sigmoid units), k in {100, 256};
