@@ -95,6 +95,9 @@ def test_auto_contamination_is_hampels_rule(table):
     assert len(flagged) <= 0.25 * len(table)
 
 
+# Two epochs on two rows may well learn nothing: that is warned about, and
+# tested in tests/test_convergence.py.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("n_samples", [2, 3, 31])
 def test_fit_works_on_fewer_rows_than_a_batch(table, n_samples):
     det = AutoencoderOutlierDetector(**{**SMALL, "epochs": 2}, batch_size=32)
