@@ -67,4 +67,4 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover - environment
     )
 
 # Registers skae's serialisable Keras classes, which loading a model needs.
-from skae._keras import _layers, _optimizers  # noqa: E402, F401
+from skae._keras import _layers, _optimizers, _vae  # noqa: E402, F401
