@@ -16,6 +16,7 @@ from skae import (
     AutoencoderOutlierDetector,
     AutoencoderTransformer,
     DenoisingAutoencoder,
+    VariationalAutoencoder,
 )
 
 from _params import FAST, dense_builder
@@ -77,6 +78,7 @@ CONFIGURATIONS = {
     "plain": (AutoencoderTransformer(**FAST), None),
     "denoising": (DenoisingAutoencoder(**FAST), None),
     "outliers": (AutoencoderOutlierDetector(**FAST), None),
+    "variational": (VariationalAutoencoder(**FAST), None),
     "regularised": (
         AutoencoderTransformer(
             **FAST, sparsity=1e-3, alpha=1e-4, dropout=0.1, batch_norm=True

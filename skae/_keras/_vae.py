@@ -104,6 +104,7 @@ def assemble(encoder, decoder, Xs, *, likelihood, beta, min_variance, seeds, **k
     codes = Reparameterise(seed=seeds.next(), name="reparameterise")(stats)
     x_mean = decoder(codes)
     outputs = [x_mean, stats]
+    _start_at_the_mean(decoder, Xs)
     if likelihood != "binary_crossentropy":
         scale = DecoderVariance(min_variance, name="decoder_variance")
         outputs.append(scale(x_mean))
@@ -118,6 +119,26 @@ def assemble(encoder, decoder, Xs, *, likelihood, beta, min_variance, seeds, **k
         name="autoencoder",
         **kw,
     )
+
+
+def _start_at_the_mean(decoder, Xs):
+    """Start a dense decoder's output at each feature's mean, as probabilistic
+    PCA starts: a feature constant in training, with its variance at the
+    floor, would otherwise cost ``(0.5 - 0) ** 2 / min_variance`` nats per row
+    for a sigmoid's first outputs and dominate the first epochs."""
+    last = decoder.layers[-1]
+    if not isinstance(last, keras.layers.Dense) or not last.use_bias:
+        return
+    name = getattr(last.activation, "__name__", "")
+    mean = Xs.mean(axis=0, dtype=np.float64)
+    if name == "sigmoid":
+        mean = np.clip(mean, 1e-4, 1 - 1e-4)
+        bias = np.log(mean) - np.log1p(-mean)
+    elif name == "linear":
+        bias = mean
+    else:
+        return
+    last.bias.assign(bias.astype(np.float32))
 
 
 def log_likelihood_terms(likelihood, x, x_mean, log_var):
@@ -175,8 +196,9 @@ class VariationalModel(Autoencoder):
         weight = self.kl_weight if training else 1.0
         loss = reconstruction + self.beta * weight * kl
         if training:
-            self.reconstruction_tracker.update_state(reconstruction)
-            self.kl_tracker.update_state(kl)
+            rows = ops.cast(ops.shape(x)[0], reconstruction.dtype)
+            self.reconstruction_tracker.update_state(reconstruction, rows)
+            self.kl_tracker.update_state(kl, rows)
         if self.losses:
             loss = loss + ops.sum(self.losses)
         if self.contractive:
