@@ -304,8 +304,9 @@ class VariationalAutoencoder(BaseAutoencoder):
             log_var = _vae.decoder_log_variance(self.model_)
             if log_var is None:
                 x_mean = (rng.uniform(size=x_mean.shape) < x_mean).astype(float)
-            elif self.loss == "mae":
-                x_mean += rng.laplace(size=x_mean.shape) * np.exp(0.5 * log_var) / 2**0.5
+            elif self.loss == "mae":  # Laplace of variance 2 b**2
+                x_mean += rng.laplace(size=x_mean.shape) * np.exp(0.5 * log_var)
+                x_mean /= np.sqrt(2.0)
             else:
                 x_mean += rng.standard_normal(x_mean.shape) * np.exp(0.5 * log_var)
         return x_mean * self._output_scale_ + self.offset_

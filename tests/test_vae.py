@@ -63,9 +63,7 @@ def test_score_samples_is_deterministic_and_row_independent(fitted, rows):
     assert scores.dtype == np.float64 and np.isfinite(scores).all()
     np.testing.assert_array_equal(scores, fitted.score_samples(rows[:30]))
     np.testing.assert_array_equal(scores[7:9], fitted.score_samples(rows[7:9]))
-    np.testing.assert_array_equal(
-        scores[::-1], fitted.score_samples(rows[:30][::-1])
-    )
+    np.testing.assert_array_equal(scores[::-1], fitted.score_samples(rows[:30][::-1]))
     assert fitted.score(rows[:30]) == pytest.approx(scores.mean())
 
 

@@ -215,7 +215,8 @@ class VariationalModel(Autoencoder):
         }
 
     def get_config(self):
-        return {**super().get_config(), "likelihood": self.likelihood, "beta": self.beta}
+        config = super().get_config()
+        return {**config, "likelihood": self.likelihood, "beta": self.beta}
 
 
 class KLWarmUp(keras.callbacks.Callback):
@@ -296,9 +297,7 @@ def _iwae(model, x, eps):
     if model.likelihood != "binary_crossentropy":
         decoder_log_var = model.get_layer("decoder_variance")(x_mean)
     log_px = ops.sum(
-        log_likelihood_terms(
-            model.likelihood, x[:, None, :], x_mean, decoder_log_var
-        ),
+        log_likelihood_terms(model.likelihood, x[:, None, :], x_mean, decoder_log_var),
         axis=-1,
     )
     log_pz = -0.5 * ops.sum(ops.square(codes) + LOG_2PI, axis=-1)
