@@ -86,7 +86,7 @@ def pca_samples(pca, X_train, n, seed):
     """Codes drawn from a Gaussian fitted to PCA's training codes, decoded."""
     codes = pca.transform(X_train)
     rng = np.random.default_rng(seed)
-    drawn = rng.multivariate_normal(codes.mean(0), np.cov(codes.T, ndmin=2), n)
+    drawn = rng.multivariate_normal(codes.mean(0), np.atleast_2d(np.cov(codes.T)), n)
     return pca.inverse_transform(drawn)
 
 
@@ -157,6 +157,8 @@ def draw(name, k, vae_samples, gauss_samples, side):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from skae.plotting import SampleGridDisplay
+
     fig, axes = plt.subplots(2, 1, figsize=(8, 4.6))
     for ax, samples, title in zip(
         axes,
@@ -164,10 +166,10 @@ def draw(name, k, vae_samples, gauss_samples, side):
         (f"VariationalAutoencoder({k}).sample", f"PCA({k}) codes ~ Gaussian, decoded"),
         strict=True,
     ):
-        grid = np.clip(samples[:24], 0, 1).reshape(2, 12, side, side)
-        ax.imshow(np.block([[img for img in line] for line in grid]), cmap="gray_r")
-        ax.set_title(title)
-        ax.set_axis_off()
+        display = SampleGridDisplay(
+            np.clip(samples[:24], 0, 1), image_shape=(side, side)
+        )
+        display.plot(ax=ax, n_cols=12, name=title)
     fig.tight_layout()
     IMAGES.mkdir(exist_ok=True)
     path = IMAGES / f"vae_{name}.png"
