@@ -9,7 +9,8 @@ unpickle does.
 The modules, one job each: ``_build`` (seeded layers, builders, assembly),
 ``_layers`` (the corruption layer and the autoencoder model), ``_optimizers``,
 ``_callbacks``, ``_train`` (the training loop), ``_predict`` (compiled
-inference) and ``_saving`` (export, load, bytes for pickling).
+inference), ``_saving`` (export, load, bytes for pickling) and ``_vae`` (the
+variational autoencoder's model, loss and log-likelihood).
 """
 
 import contextlib
