@@ -124,7 +124,8 @@ class VariationalAutoencoder(BaseAutoencoder):
     average, and its draws are fixed by the fit (the same for every row and
     every call), so scores are deterministic. In the data's units,
     ``log p(x) = log p_s((x - offset_) / scale_) - sum(log(scale_))``, where
-    ``p_s`` is the network's density of the scaled row.
+    ``p_s`` is the network's density of the scaled row (a Bernoulli decoder's
+    probability needs no such change of variables).
 
     {NOTES}
 
@@ -335,6 +336,8 @@ class VariationalAutoencoder(BaseAutoencoder):
         rng = np.random.default_rng([self.model_.seed, 1])
         eps = rng.standard_normal((self.n_importance_samples, self._n_features_out))
         scores = _vae.log_likelihood(self.model_, Xs, eps).astype(np.float64)
+        if self.loss == "binary_crossentropy":
+            return scores  # a probability of binary rows: no change of variables
         return scores - np.sum(np.log(self.scale_))
 
     def score(self, X, y=None):
