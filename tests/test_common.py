@@ -85,9 +85,6 @@ VARIATIONAL = {
     "check_methods_subset_invariance",
     "check_methods_sample_order_invariance",
     "check_estimators_dtypes",
-    "check_transformer_preserve_dtypes",
-    "check_fit2d_1feature",
-    "check_dict_unchanged",
 }
 
 CONFIGURATIONS = {
