@@ -15,7 +15,11 @@ images (continuous data, so that a density is defined):
   (``sample``); PCA's are codes drawn from a Gaussian fitted to the training
   codes (mean and covariance), decoded with ``inverse_transform``.
 
-Data (``--dataset``, both by default):
+First (``ppca``), a linear VAE (``hidden_layer_sizes=()``,
+``output_activation="linear"``) on data drawn from a probabilistic PCA model,
+against the exact log-likelihood of that model.
+
+Data (``--dataset``, all by default):
 
 - ``notmnist``: the 28x28 letters A-J in ``../shared/data/notmnist/`` next to
   the repository (first 8 000 rows to train, last 2 000 to test), pixels
@@ -80,6 +84,38 @@ def load(name):
         y = np.frombuffer(f.read(), np.uint8, offset=8).astype(int)
     X = dequantise(X.astype(float), 256, seed=0)
     return X[:N_TRAIN], X[-N_TEST:], y[:N_TRAIN], y[-N_TEST:], 28
+
+
+def ppca():
+    """A linear VAE on data drawn from a probabilistic PCA model (10 features,
+    2 components, noise variance 0.5; 2 000 training and 1 000 test rows),
+    against the exact log-likelihood of the model that drew them."""
+    from scipy.stats import multivariate_normal
+
+    rng = np.random.default_rng(0)
+    W, mean = 2 * rng.normal(size=(10, 2)), 3 * rng.normal(size=10)
+
+    def draw(n):
+        noise = np.sqrt(0.5) * rng.normal(size=(n, 10))
+        return rng.normal(size=(n, 2)) @ W.T + mean + noise
+
+    X_train, X_test = draw(2000), draw(1000)
+    exact = multivariate_normal(mean, W @ W.T + 0.5 * np.eye(10)).logpdf(X_test)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        vae = skae.VariationalAutoencoder(
+            2, hidden_layer_sizes=(), output_activation="linear", random_state=0
+        ).fit(X_train)
+    fit_time = time.perf_counter() - start
+    gap = vae.score_samples(X_test) - exact
+    print(
+        "\nppca (10 features, 2 components): exact "
+        f"{exact.mean():.3f}, PCA(2) {PCA(2).fit(X_train).score(X_test):.3f}, "
+        f"linear VAE(2) {exact.mean() + gap.mean():.3f} nats/row; VAE - exact "
+        f"{gap.mean():+.3f} +- {gap.std() / np.sqrt(len(gap)):.3f} (standard "
+        f"error); fit {fit_time:.0f} s, {vae.n_iter_} epochs"
+    )
 
 
 def pca_samples(pca, X_train, n, seed):
@@ -182,8 +218,8 @@ def main():
     parser.add_argument(
         "--dataset",
         nargs="+",
-        default=["notmnist", "digits"],
-        choices=["notmnist", "digits"],
+        default=["ppca", "notmnist", "digits"],
+        choices=["ppca", "notmnist", "digits"],
     )
     parser.add_argument("--encoding-dims", nargs="+", type=int, default=[2, 16, 32])
     args = parser.parse_args()
@@ -191,9 +227,12 @@ def main():
         f"skae {skae.__version__}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs"
     )
+    if "ppca" in args.dataset:
+        ppca()
     rows = []
     for name in args.dataset:
-        rows += run(name, args.encoding_dims)
+        if name != "ppca":
+            rows += run(name, args.encoding_dims)
     print(
         "\n| data | k | PCA log-lik. | VAE log-lik. | VAE - PCA | PCA fit | "
         "VAE fit (epochs) | top-class prob. VAE / PCA Gaussian | classes VAE |"
