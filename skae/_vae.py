@@ -284,7 +284,7 @@ class VariationalAutoencoder(BaseAutoencoder):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             New rows, in the units of the data given to ``fit`` (float64).
         """
         check_is_fitted(self)
