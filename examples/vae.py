@@ -1,5 +1,5 @@
 """A variational autoencoder: samples, the code plane, and a likelihood against PCA's
-=================================================================================
+==================================================================================
 
 Fits ``VariationalAutoencoder`` on 75 % of scikit-learn's ``load_digits`` (no
 download), dequantised to continuous values (``(v + U(0, 1)) / 17``, so that a

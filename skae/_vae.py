@@ -4,7 +4,7 @@ log-likelihood comparable with probabilistic PCA's."""
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, metadata_routing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
@@ -144,6 +144,10 @@ class VariationalAutoencoder(BaseAutoencoder):
     >>> vae.score_samples(X[:3]).shape
     (3,)
     """
+
+    # return_std is an option of the call, not data to route through a
+    # meta-estimator: no set_transform_request for it.
+    __metadata_request__transform = {"return_std": metadata_routing.UNUSED}
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
