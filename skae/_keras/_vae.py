@@ -104,11 +104,15 @@ def assemble(encoder, decoder, Xs, *, likelihood, beta, min_variance, seeds, **k
     codes = Reparameterise(seed=seeds.next(), name="reparameterise")(stats)
     x_mean = decoder(codes)
     outputs = [x_mean, stats]
-    _start_at_the_mean(decoder, Xs)
+    at_the_mean = _start_at_the_mean(decoder, Xs)
     if likelihood != "binary_crossentropy":
         scale = DecoderVariance(min_variance, name="decoder_variance")
         outputs.append(scale(x_mean))
-        start = np.maximum(Xs.var(axis=0, dtype=np.float64), min_variance)
+        if at_the_mean:
+            start = Xs.var(axis=0, dtype=np.float64)
+        else:
+            start = _first_residual_variance(encoder, decoder, Xs)
+        start = np.maximum(start, min_variance)
         scale.raw.assign(np.log(start).astype(np.float32))
     return VariationalModel(
         inputs,
@@ -128,7 +132,7 @@ def _start_at_the_mean(decoder, Xs):
     for a sigmoid's first outputs and dominate the first epochs."""
     last = decoder.layers[-1]
     if not isinstance(last, keras.layers.Dense) or not last.use_bias:
-        return
+        return False
     name = getattr(last.activation, "__name__", "")
     mean = Xs.mean(axis=0, dtype=np.float64)
     if name == "sigmoid":
@@ -137,8 +141,20 @@ def _start_at_the_mean(decoder, Xs):
     elif name == "linear":
         bias = mean
     else:
-        return
+        return False
     last.bias.assign(bias.astype(np.float32))
+    return True
+
+
+def _first_residual_variance(encoder, decoder, Xs, rows=2048):
+    """Each feature's mean squared error of the untrained model on (up to
+    ``rows``) training rows: the decoder's starting variance when its output
+    cannot start at the means (a convolutional or custom decoder), so that no
+    feature starts with an error far larger than its variance."""
+    sample = Xs[:rows]
+    mean, _ = np.split(encoder(sample, training=False).numpy(), 2, axis=1)
+    x_mean = decoder(mean, training=False).numpy()
+    return np.mean(np.square(sample - x_mean, dtype=np.float64), axis=0)
 
 
 def log_likelihood_terms(likelihood, x, x_mean, log_var):
