@@ -31,6 +31,7 @@ class ExampleOrder:
         "anomaly_scoring.py",
         "outlier_comparison.py",
         "latent_space.py",
+        "vae.py",
         "conv_autoencoder.py",
     ]
 

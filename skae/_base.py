@@ -86,13 +86,7 @@ class BaseAutoencoder(
         encoder, decoder = self._build(
             X.shape[1], image_shape, output_activation, seeds
         )
-        model = _build.assemble(
-            encoder,
-            decoder,
-            corruption=self._corruption(Xs),
-            contractive=self.contractive,
-            seeds=seeds,
-        )
+        model = self._assemble(encoder, decoder, Xs, seeds)
         train_idx, val_idx = self._split(len(Xs), np.random.default_rng(seed))
         # Training holds one copy of the data, TensorFlow's.
         X_train = _train.to_tensor(Xs)
@@ -111,7 +105,7 @@ class BaseAutoencoder(
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             verbose=self.verbose,
-            callbacks=self.callbacks or (),
+            callbacks=self._training_callbacks(),
             jit_compile=self.jit_compile,
         )
         if not all(np.isfinite(v).all() for v in history.values()):
@@ -220,6 +214,22 @@ class BaseAutoencoder(
     def _encoding_dim(self, n_features):
         """The code size for ``n_features`` inputs."""
         return int(self.encoding_dim)
+
+    def _assemble(self, encoder, decoder, Xs, seeds):
+        """The trainable Keras model around ``encoder`` and ``decoder``."""
+        from skae._keras import _build
+
+        return _build.assemble(
+            encoder,
+            decoder,
+            corruption=self._corruption(Xs),
+            contractive=self.contractive,
+            seeds=seeds,
+        )
+
+    def _training_callbacks(self):
+        """The Keras callbacks of the fit, beside skae's own: the user's."""
+        return self.callbacks or ()
 
     def _corruption(self, Xs):
         """``None``, or ``(noise, factor, low, high)`` applied while training."""

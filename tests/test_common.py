@@ -16,6 +16,7 @@ from skae import (
     AutoencoderOutlierDetector,
     AutoencoderTransformer,
     DenoisingAutoencoder,
+    VariationalAutoencoder,
 )
 
 from _params import FAST, dense_builder
@@ -73,10 +74,25 @@ CONTRACTIVE = {
     "check_fit_idempotent",
 }
 
+# The variational autoencoder runs every check in the slow tier; the default
+# tier runs those its own code decides: the posterior mean in transform, the
+# importance-weighted score_samples (fixed draws, fixed-size blocks of rows),
+# refits, pickling and the input dtypes.
+VARIATIONAL = {
+    "check_transformer_general",
+    "check_fit_idempotent",
+    "check_estimators_pickle",
+    "check_methods_subset_invariance",
+    "check_methods_sample_order_invariance",
+    "check_estimators_dtypes",
+}
+
 CONFIGURATIONS = {
     "plain": (AutoencoderTransformer(**FAST), None),
     "denoising": (DenoisingAutoencoder(**FAST), None),
     "outliers": (AutoencoderOutlierDetector(**FAST), None),
+    "variational": (VariationalAutoencoder(**FAST), None),
+    "variational_core": (VariationalAutoencoder(**FAST), VARIATIONAL),
     "regularised": (
         AutoencoderTransformer(
             **FAST, sparsity=1e-3, alpha=1e-4, dropout=0.1, batch_norm=True
@@ -102,7 +118,7 @@ CONFIGURATIONS = {
         CONTRACTIVE,
     ),
 }
-SLOW = {"contractive"}
+SLOW = {"contractive", "variational"}
 
 
 def _name_and_options(check):

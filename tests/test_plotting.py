@@ -14,13 +14,19 @@ from sklearn.base import BaseEstimator  # noqa: E402
 from sklearn.datasets import load_breast_cancer, load_digits  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
-from skae import AutoencoderTransformer, DenoisingAutoencoder  # noqa: E402
+from skae import (  # noqa: E402
+    AutoencoderTransformer,
+    DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
 from skae.plotting import (  # noqa: E402
     AnomalyDisplay,
     FeatureErrorDisplay,
+    LatentManifoldDisplay,
     LatentSpaceDisplay,
     PCAComparisonDisplay,
     ReconstructionDisplay,
+    SampleGridDisplay,
     TrainingHistoryDisplay,
 )
 
@@ -495,3 +501,53 @@ def test_history_of_an_estimator_assembled_from_keras(ae2):
     rebuilt = AutoencoderTransformer.from_keras(ae2.encoder_, ae2.decoder_)
     with pytest.raises(ValueError, match="no training history.*from_keras"):
         TrainingHistoryDisplay.from_estimator(rebuilt)
+
+
+# --------------------------------------------------------- generative models
+
+
+@pytest.fixture(scope="module")
+def vae2(digits):
+    return VariationalAutoencoder(**{**SMALL, "encoding_dim": 2}).fit(digits[0])
+
+
+def test_sample_grid(vae2, tmp_path):
+    disp = SampleGridDisplay.from_estimator(
+        vae2, image_shape=(8, 8), n_samples=10, n_cols=4
+    )
+    assert_rendered(disp, tmp_path / "samples.png")
+    np.testing.assert_array_equal(disp.samples, vae2.sample(10, random_state=0))
+    # 3 lines of 4 images of 8 pixels, 1 pixel apart.
+    assert disp.image_.get_array().shape == (3 * 9 - 1, 4 * 9 - 1)
+    assert disp.ax_.get_title() == "VariationalAutoencoder"
+
+
+def test_sample_grid_needs_a_sampler_and_a_shape(ae2, vae2):
+    with pytest.raises(TypeError, match="sample method"):
+        SampleGridDisplay.from_estimator(ae2, image_shape=(8, 8))
+    with pytest.raises(ValueError, match="image_shape"):
+        SampleGridDisplay.from_estimator(vae2)
+
+
+def test_latent_manifold(vae2, tmp_path):
+    disp = LatentManifoldDisplay.from_estimator(
+        vae2, image_shape=(8, 8), grid_size=5, span=1.5
+    )
+    assert_rendered(disp, tmp_path / "manifold.png")
+    np.testing.assert_allclose(disp.grid, np.linspace(-1.5, 1.5, 5))
+    # The top-left cell is the code (-span, +span).
+    np.testing.assert_allclose(
+        disp.images[0], vae2.inverse_transform([[-1.5, 1.5]])[0], rtol=1e-6
+    )
+    assert disp.image_.get_array().shape == (40, 40)
+    assert disp.ax_.get_xlabel() == "code 0"
+    left, right, bottom, top = disp.image_.get_extent()
+    assert left < -1.5 < 1.5 < right and bottom < -1.5 < 1.5 < top
+
+
+def test_latent_manifold_needs_a_2d_code(vae2, digits):
+    vae4 = VariationalAutoencoder(**SMALL).fit(digits[0][:100])
+    with pytest.raises(ValueError, match="encoding_dim=2"):
+        LatentManifoldDisplay.from_estimator(vae4, image_shape=(8, 8))
+    with pytest.raises(ValueError, match="span"):
+        LatentManifoldDisplay.from_estimator(vae2, image_shape=(8, 8), span=0)

@@ -108,6 +108,8 @@ INVENTORIES = {
                     "sklearn.ensemble.IsolationForest",
                     "sklearn.neighbors.LocalOutlierFactor",
                     "sklearn.svm.OneClassSVM",
+                    "sklearn.mixture.GaussianMixture",
+                    "sklearn.neighbors.KernelDensity",
                     "sklearn.pipeline.Pipeline",
                     "sklearn.utils.metadata_routing.MetadataRequest",
                 ],
@@ -121,6 +123,16 @@ INVENTORIES = {
                 "sklearn.decomposition.PCA.score",
                 "py:method",
                 "modules/generated/sklearn.decomposition.PCA.html#$",
+            ),
+            (
+                "sklearn.decomposition.PCA.score_samples",
+                "py:method",
+                "modules/generated/sklearn.decomposition.PCA.html#$",
+            ),
+            (
+                "sklearn.mixture.GaussianMixture.sample",
+                "py:method",
+                "modules/generated/sklearn.mixture.GaussianMixture.html#$",
             ),
             ("metadata_routing", "std:label", "metadata_routing.html#metadata-routing"),
             (

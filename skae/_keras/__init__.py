@@ -9,7 +9,8 @@ unpickle does.
 The modules, one job each: ``_build`` (seeded layers, builders, assembly),
 ``_layers`` (the corruption layer and the autoencoder model), ``_optimizers``,
 ``_callbacks``, ``_train`` (the training loop), ``_predict`` (compiled
-inference) and ``_saving`` (export, load, bytes for pickling).
+inference), ``_saving`` (export, load, bytes for pickling) and ``_vae`` (the
+variational autoencoder's model, loss and log-likelihood).
 """
 
 import contextlib
@@ -67,4 +68,4 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover - environment
     )
 
 # Registers skae's serialisable Keras classes, which loading a model needs.
-from skae._keras import _layers, _optimizers  # noqa: E402, F401
+from skae._keras import _layers, _optimizers, _vae  # noqa: E402, F401

@@ -16,14 +16,18 @@ from skae.plotting._anomaly import AnomalyDisplay
 from skae.plotting._feature_errors import FeatureErrorDisplay
 from skae.plotting._history import TrainingHistoryDisplay
 from skae.plotting._latent_space import LatentSpaceDisplay
+from skae.plotting._manifold import LatentManifoldDisplay
 from skae.plotting._pca_comparison import PCAComparisonDisplay
 from skae.plotting._reconstruction import ReconstructionDisplay
+from skae.plotting._samples import SampleGridDisplay
 
 __all__ = [
     "AnomalyDisplay",
     "FeatureErrorDisplay",
+    "LatentManifoldDisplay",
     "LatentSpaceDisplay",
     "PCAComparisonDisplay",
     "ReconstructionDisplay",
+    "SampleGridDisplay",
     "TrainingHistoryDisplay",
 ]

@@ -1,0 +1,361 @@
+"""VariationalAutoencoder: a generative autoencoder with sampling and a
+log-likelihood comparable with probabilistic PCA's."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_random_state, metadata_routing
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from skae._base import BaseAutoencoder
+from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from skae._params import with_shared_parameters
+from skae._scaling import scale_rows
+
+_LOSS = SHARED_PARAMETERS[
+    SHARED_PARAMETERS.index("    loss : ") : SHARED_PARAMETERS.index("    optimizer : ")
+]
+_SHARED_PARAMETERS = SHARED_PARAMETERS.replace(
+    _LOSS,
+    """    loss : {"mse", "mae", "binary_crossentropy"}, default="mse"
+        The decoder's likelihood, named for the loss it generalises (its
+        negative log is that loss when the noise scale is fixed):
+        ``"mse"``, Gaussian with a learnt per-feature variance (at least
+        ``min_variance``), a density for continuous data; ``"mae"``, Laplace
+        with a learnt per-feature variance, likewise; ``"binary_crossentropy"``,
+        Bernoulli, for data in [0, 1] (binary images, or grey levels read as
+        probabilities), which needs a sigmoid output. See Notes for which
+        comparisons each allows.
+
+""",
+)
+_SHARED_ATTRIBUTES = SHARED_ATTRIBUTES.replace(
+    """encoder_ : keras.Model
+        Maps scaled inputs to codes; shares its weights with ``model_``.""",
+    """encoder_ : keras.Model
+        Maps scaled inputs to the posterior's ``[mean, log_variance]``, side
+        by side (``2 * encoding_dim`` outputs); shares its weights with
+        ``model_``.""",
+).replace(
+    """    history_ : dict of str to list of float
+        Per-epoch ``loss`` (and ``val_loss`` with ``early_stopping=True``), as in
+        Keras's ``History.history``.""",
+    """    history_ : dict of str to list of float
+        Per-epoch ``loss``, the negative ELBO per row in nats in the network's
+        units (with the warm-up's KL weight), its parts ``reconstruction``
+        (``-log p(x | z)``) and ``kl``, and with ``early_stopping=True``
+        ``val_loss``, the negative ELBO of the validation rows with the full KL
+        term and the same draws every epoch.""",
+)
+
+
+class VariationalAutoencoder(BaseAutoencoder):
+    __doc__ = f"""Variational autoencoder: a generative model with sampling and a
+    log-likelihood in nats.
+
+    The encoder gives each row a Gaussian posterior over the codes (a mean and
+    a variance per code unit), the decoder a likelihood of the row given a
+    code, and the prior over codes is ``N(0, I)``. Training maximises the
+    evidence lower bound (ELBO), ``E_q[log p(x | z)] - beta * KL(q(z | x) ||
+    p(z))``, with one reparameterised draw per row and step (Kingma and
+    Welling, 2014). :meth:`transform` returns the posterior mean
+    (``return_std=True`` adds its standard deviation), :meth:`inverse_transform`
+    the decoder's mean in the data's units, :meth:`sample` new rows, and
+    :meth:`score_samples` an importance-weighted estimate of each row's
+    log-likelihood in nats, in the units of the data (Burda et al., 2016), so
+    that it compares with :meth:`sklearn.decomposition.PCA.score_samples`.
+
+    Parameters
+    ----------
+    {_SHARED_PARAMETERS}
+    beta : float, default=1.0
+        Weight of the KL term (Higgins et al., 2017); 1 is the ELBO, whose
+        optimum is the maximum-likelihood model. It is never switched off:
+        ``beta`` must be positive.
+
+    kl_warmup : int, default=0
+        Number of epochs over which the KL term's weight rises linearly from
+        ``beta / kl_warmup`` to ``beta`` (Bowman et al., 2016), which keeps
+        the codes in use early in training; 0 trains on the ELBO from the
+        start. Early stopping always judges the full ELBO.
+
+    min_variance : float, default=1e-6
+        Floor of the decoder's learnt per-feature variance, in the network's
+        (scaled) units, as ``reg_covar`` in
+        :class:`~sklearn.mixture.GaussianMixture`: without one, a feature the
+        decoder predicts exactly (a constant one) has a variance and a density
+        that grow without bound. 1e-6 is below the quantisation noise of
+        8-bit pixels scaled to [0, 1] (``1 / (12 * 256 ** 2)`` = 1.3e-6).
+        Unused with ``loss="binary_crossentropy"``.
+
+    n_importance_samples : int, default=100
+        Codes drawn per row by :meth:`score_samples`. More give a tighter,
+        higher estimate (the importance-weighted bound rises towards the
+        log-likelihood); 1 gives the ELBO.
+
+    Attributes
+    ----------
+    {_SHARED_ATTRIBUTES}
+
+    See Also
+    --------
+    AutoencoderTransformer : The deterministic autoencoder.
+    sklearn.decomposition.PCA : Probabilistic PCA, the linear Gaussian
+        counterpart, whose ``score_samples`` is its exact log-likelihood.
+    sklearn.mixture.GaussianMixture : Another density with ``sample``.
+
+    Notes
+    -----
+    Which comparisons each likelihood allows: with ``loss="mse"`` (or
+    ``"mae"``) the model is a density over the data's real values, and
+    :meth:`score_samples` is comparable with that of any other density on the
+    same data in the same units (:class:`~sklearn.decomposition.PCA`,
+    :class:`~sklearn.mixture.GaussianMixture`,
+    :class:`~sklearn.neighbors.KernelDensity`); on discrete data (pixels of
+    8 bits) dequantise first (``(v + U(0, 1)) / 256``), or any density
+    can grow without bound on the repeated values. With
+    ``loss="binary_crossentropy"`` it is a probability of binary data
+    (grey levels read as probabilities give a score, not a density): compare
+    it only with other Bernoulli models on the same binary data.
+
+    The scores are estimates: the importance-weighted bound with
+    ``n_importance_samples`` draws is below the model's log-likelihood on
+    average, and its draws are fixed by the fit (the same for every row and
+    every call), so scores are deterministic. In the data's units,
+    ``log p(x) = log p_s((x - offset_) / scale_) - sum(log(scale_))``, where
+    ``p_s`` is the network's density of the scaled row (a Bernoulli decoder's
+    probability needs no such change of variables).
+
+    {NOTES}
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skae import VariationalAutoencoder
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> vae = VariationalAutoencoder(encoding_dim=4, epochs=5, random_state=0)
+    >>> vae = vae.fit(X)
+    >>> mean, std = vae.transform(X[:3], return_std=True)
+    >>> mean.shape, std.shape
+    ((3, 4), (3, 4))
+    >>> vae.sample(5, random_state=0).shape
+    (5, 64)
+    >>> vae.score_samples(X[:3]).shape
+    (3,)
+    """
+
+    # return_std is an option of the call, not data to route through a
+    # meta-estimator: no set_transform_request for it.
+    __metadata_request__transform = {"return_std": metadata_routing.UNUSED}
+
+    _parameter_constraints: dict = {
+        **BaseAutoencoder._parameter_constraints,
+        "beta": [Interval(Real, 0, None, closed="neither")],
+        "kl_warmup": [Interval(Integral, 0, None, closed="left")],
+        "min_variance": [Interval(Real, 0, None, closed="neither")],
+        "n_importance_samples": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @with_shared_parameters
+    def __init__(
+        self,
+        encoding_dim=16,
+        *,
+        beta=1.0,
+        kl_warmup=0,
+        min_variance=1e-6,
+        n_importance_samples=100,
+        **shared,
+    ):
+        super().__init__(encoding_dim, **shared)
+        self.beta = beta
+        self.kl_warmup = kl_warmup
+        self.min_variance = min_variance
+        self.n_importance_samples = n_importance_samples
+
+    # ------------------------------------------------------------------ fit
+
+    def _build(self, n_features, image_shape, output_activation, seeds):
+        from skae._keras import _vae
+
+        encoder, decoder = super()._build(
+            n_features, image_shape, output_activation, seeds
+        )
+        return _vae.two_headed(encoder, self._encoding_dim(n_features)), decoder
+
+    def _assemble(self, encoder, decoder, Xs, seeds):
+        from skae._keras import _vae
+
+        return _vae.assemble(
+            encoder,
+            decoder,
+            Xs,
+            likelihood=self.loss,
+            beta=self.beta,
+            min_variance=self.min_variance,
+            seeds=seeds,
+            contractive=self.contractive,
+        )
+
+    def _training_callbacks(self):
+        callbacks = tuple(super()._training_callbacks())
+        if not self.kl_warmup:
+            return callbacks
+        from skae._keras import _vae
+
+        return (_vae.KLWarmUp(self.kl_warmup), *callbacks)
+
+    @classmethod
+    def from_keras(cls, encoder, decoder, **params):
+        """Not available: a variational autoencoder also needs the decoder's
+        noise and the posterior's variance, which exported models do not keep.
+
+        Parameters
+        ----------
+        encoder, decoder : keras.Model or str or path-like
+            Models such as :meth:`export_keras` writes.
+        **params
+            Estimator parameters.
+
+        Returns
+        -------
+        estimator : None
+            Never returns: raises ``NotImplementedError``. Pickle a fitted
+            estimator to keep it.
+        """
+        raise NotImplementedError(
+            f"{cls.__name__}.from_keras cannot rebuild a variational "
+            "autoencoder: its likelihood (the decoder's learnt variance) is not "
+            "in the exported models. Pickle the fitted estimator instead."
+        )
+
+    # ------------------------------------------------------------ inference
+
+    @property
+    def _n_features_out(self):
+        return self.decoder_.input_shape[-1]
+
+    def _posterior(self, X):
+        """Mean and standard deviation of the posterior of each row of ``X``."""
+        stats = super()._encode(X)
+        mean, log_var = np.split(stats, 2, axis=1)
+        with np.errstate(over="ignore"):
+            std = np.exp(0.5 * log_var.astype(np.float64))
+        return mean, std.astype(X.dtype, copy=False)
+
+    def _encode(self, X):
+        return self._posterior(X)[0]
+
+    def transform(self, X, return_std=False):
+        """Encode ``X`` into the means of its posterior over the codes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with the features seen in ``fit``.
+        return_std : bool, default=False
+            Whether to return the posterior's standard deviations too.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, encoding_dim)
+            Posterior means, in the dtype of ``X`` (float32 or float64);
+            deterministic.
+        Z_std : ndarray of shape (n_samples, encoding_dim)
+            Posterior standard deviations; only when ``return_std=True``.
+        """
+        mean, std = self._posterior(self._check_X(X))
+        return (mean, std) if return_std else mean
+
+    def sample(self, n_samples=1, random_state=None, *, noise=False):
+        """Draw new rows: codes from the prior ``N(0, I)``, decoded.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to draw.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the draws. None uses the estimator's ``random_state``, as
+            :meth:`sklearn.mixture.GaussianMixture.sample` does (so an
+            estimator with an int ``random_state`` draws the same rows every
+            call).
+        noise : bool, default=False
+            Whether to add the decoder's noise to its mean: False returns the
+            decoder's means (the usual pictures of samples), True draws from
+            the model's density itself (Gaussian or Laplace noise of the
+            learnt variance, or Bernoulli draws of 0 and 1).
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, `n_features_in_`)
+            New rows, in the units of the data given to ``fit`` (float64).
+        """
+        check_is_fitted(self)
+        if not isinstance(n_samples, Integral) or n_samples < 1:
+            raise ValueError(
+                f"Invalid value for 'n_samples': {n_samples!r}. The sampling "
+                "requires at least one sample."
+            )
+        from skae._keras import _predict, _vae
+
+        rng = check_random_state(
+            self.random_state if random_state is None else random_state
+        )
+        codes = rng.standard_normal((n_samples, self._n_features_out))
+        x_mean = _predict.predict(self.decoder_, codes.astype(np.float32))
+        x_mean = x_mean.astype(np.float64)
+        if noise:
+            log_var = _vae.decoder_log_variance(self.model_)
+            if log_var is None:
+                x_mean = (rng.uniform(size=x_mean.shape) < x_mean).astype(float)
+            elif self.loss == "mae":  # Laplace of variance 2 b**2
+                x_mean += rng.laplace(size=x_mean.shape) * np.exp(0.5 * log_var)
+                x_mean /= np.sqrt(2.0)
+            else:
+                x_mean += rng.standard_normal(x_mean.shape) * np.exp(0.5 * log_var)
+        return x_mean * self._output_scale_ + self.offset_
+
+    def score_samples(self, X):
+        """Importance-weighted estimate of each row's log-likelihood, in nats,
+        in the units of the data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            ``log p(x)`` of each row, estimated with ``n_importance_samples``
+            codes per row (float64). Deterministic: the draws are fixed by the
+            fit, the same for every row, so a row's score depends on neither
+            the call nor the rows beside it.
+        """
+        from skae._keras import _vae
+
+        X = self._check_X(X)
+        Xs = scale_rows(X, self.offset_, self.scale_)
+        # The same draws for every row and call, fixed by the fit's seed.
+        rng = np.random.default_rng([self.model_.seed, 1])
+        eps = rng.standard_normal((self.n_importance_samples, self._n_features_out))
+        scores = _vae.log_likelihood(self.model_, Xs, eps).astype(np.float64)
+        if self.loss == "binary_crossentropy":
+            return scores  # a probability of binary rows: no change of variables
+        return scores - np.sum(np.log(self.scale_))
+
+    def score(self, X, y=None):
+        """Mean log-likelihood estimate of the rows of ``X``, in nats.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        score : float
+            The mean of :meth:`score_samples`, as ``PCA.score`` is of its own.
+        """
+        return float(np.mean(self.score_samples(X)))

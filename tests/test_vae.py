@@ -1,0 +1,263 @@
+"""VariationalAutoencoder: posterior, sampling, the log-likelihood in the data's
+units, determinism and errors (scikit-learn's own checks run in
+test_common.py; the quality on probabilistic-PCA data in the slow tier)."""
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy.stats import multivariate_normal
+from sklearn.base import clone
+
+from skae import VariationalAutoencoder
+
+from _params import SHORT, dense_builder
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def rows(digits):
+    """400 digit images of 64 pixels in 0..16."""
+    return digits[0]
+
+
+@pytest.fixture(scope="module")
+def fitted(rows):
+    return VariationalAutoencoder(**SHORT).fit(rows)
+
+
+def test_transform_is_the_deterministic_posterior_mean(fitted, rows):
+    mean, std = fitted.transform(rows[:20], return_std=True)
+    assert mean.shape == std.shape == (20, SHORT["encoding_dim"])
+    assert (std > 0).all()
+    np.testing.assert_array_equal(mean, fitted.transform(rows[:20]))
+    np.testing.assert_array_equal(mean, fitted.transform(rows[:20]))
+    assert fitted.get_feature_names_out().shape == (SHORT["encoding_dim"],)
+
+
+def test_inverse_transform_decodes_into_the_data_units(fitted, rows):
+    X_back = fitted.inverse_transform(fitted.transform(rows[:10]))
+    assert X_back.shape == (10, rows.shape[1])
+    np.testing.assert_allclose(X_back, fitted.predict(rows[:10]), rtol=1e-6)
+    # The pixels live in [0, 16]; a sigmoid decoder cannot leave that range.
+    assert X_back.min() >= -1e-6 and X_back.max() <= 16 + 1e-5
+
+
+def test_history_records_the_elbo_and_its_parts(fitted):
+    history = fitted.history_
+    assert {"loss", "val_loss", "reconstruction", "kl"} <= set(history)
+    np.testing.assert_allclose(
+        history["loss"],
+        np.add(history["reconstruction"], history["kl"]),
+        rtol=1e-4,
+        atol=1e-3,
+    )
+    assert min(history["kl"]) > 0  # the KL term is on
+
+
+def test_score_samples_is_deterministic_and_row_independent(fitted, rows):
+    scores = fitted.score_samples(rows[:30])
+    assert scores.dtype == np.float64 and np.isfinite(scores).all()
+    np.testing.assert_array_equal(scores, fitted.score_samples(rows[:30]))
+    np.testing.assert_array_equal(scores[7:9], fitted.score_samples(rows[7:9]))
+    np.testing.assert_array_equal(scores[::-1], fitted.score_samples(rows[:30][::-1]))
+    assert fitted.score(rows[:30]) == pytest.approx(scores.mean())
+
+
+def test_more_importance_samples_tighten_the_bound(fitted, rows):
+    one = clone(fitted).set_params(n_importance_samples=1)
+    one.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
+    many = fitted.score(rows[:100])
+    # The bound rises with the number of draws, on average over rows.
+    assert many > one.score(rows[:100])
+
+
+def test_score_samples_accounts_for_the_scaling(rows):
+    """Refitted on data in other units, with the scaled data the same, the
+    log-likelihood moves by exactly the Jacobian: log(8) per varying feature
+    (a constant one keeps the scale 1 with "minmax")."""
+    params = dict(**{**SHORT, "epochs": 1}, scaling="minmax", early_stopping=False)
+    X = rows[:100]
+    small = VariationalAutoencoder(**params).fit(X)
+    large = VariationalAutoencoder(**params).fit(X * 8.0)
+    shift = np.ptp(X, axis=0).astype(bool).sum() * np.log(8.0)
+    np.testing.assert_allclose(
+        large.score_samples(X * 8.0), small.score_samples(X) - shift, atol=1e-3
+    )
+
+
+def test_sample_is_seeded_and_in_the_data_units(fitted, rows):
+    a = fitted.sample(25, random_state=1)
+    assert a.shape == (25, rows.shape[1])
+    np.testing.assert_array_equal(a, fitted.sample(25, random_state=1))
+    assert not np.array_equal(a, fitted.sample(25, random_state=2))
+    # None draws with the estimator's random_state, as GaussianMixture.sample.
+    np.testing.assert_array_equal(fitted.sample(3), fitted.sample(3))
+    np.testing.assert_allclose(
+        fitted.sample(4, random_state=0),
+        fitted.inverse_transform(
+            np.random.RandomState(0).standard_normal((4, SHORT["encoding_dim"]))
+        ),
+        rtol=1e-5,
+    )
+    noisy = fitted.sample(25, random_state=1, noise=True)
+    assert not np.allclose(noisy, a)
+
+
+@pytest.mark.slow
+def test_bernoulli_decoder_on_data_in_the_unit_interval(rows):
+    X = rows[:200] / 16.0
+    vae = VariationalAutoencoder(**SHORT, loss="binary_crossentropy").fit(X)
+    assert (vae.score_samples(X[:5]) < 0).all()  # a probability's log
+    binary = vae.sample(10, random_state=0, noise=True)
+    assert set(np.unique(binary)) <= {0.0, 1.0}
+
+
+@pytest.mark.slow
+def test_kl_warmup_weighs_the_kl_term_up(rows):
+    X = rows[:200]
+    vae = VariationalAutoencoder(
+        **{**SHORT, "epochs": 4}, kl_warmup=4, early_stopping=False
+    ).fit(X)
+    history = vae.history_
+    weights = np.subtract(history["loss"], history["reconstruction"]) / np.asarray(
+        history["kl"]
+    )
+    np.testing.assert_allclose(weights, [0.25, 0.5, 0.75, 1.0], rtol=1e-3)
+    assert float(vae.model_.kl_weight.numpy()) == 1.0
+
+
+def test_pickle_round_trip_keeps_scores_and_samples(fitted, rows):
+    again = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(
+        again.score_samples(rows[:10]), fitted.score_samples(rows[:10])
+    )
+    np.testing.assert_array_equal(again.sample(5), fitted.sample(5))
+    np.testing.assert_array_equal(
+        again.transform(rows[:10], return_std=True)[1],
+        fitted.transform(rows[:10], return_std=True)[1],
+    )
+
+
+def test_set_output_pandas_gives_named_codes(fitted, rows):
+    pd = pytest.importorskip("pandas")
+    est = clone(fitted).set_output(transform="pandas")
+    est.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
+    codes = est.transform(rows[:3])
+    assert isinstance(codes, pd.DataFrame)
+    assert list(codes.columns) == [
+        f"variationalautoencoder{i}" for i in range(SHORT["encoding_dim"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(beta=0.0), "beta"),
+        (dict(min_variance=0.0), "min_variance"),
+        (dict(n_importance_samples=0), "n_importance_samples"),
+        (dict(kl_warmup=-1), "kl_warmup"),
+        (dict(loss="poisson"), "loss"),
+    ],
+)
+def test_bad_parameters_are_refused(rows, params, match):
+    with pytest.raises(ValueError, match=match):
+        VariationalAutoencoder(**{**SHORT, **params}).fit(rows[:50])
+
+
+def test_bad_inputs_are_refused(fitted, rows):
+    with pytest.raises(ValueError, match="n_samples"):
+        fitted.sample(0)
+    with pytest.raises(ValueError, match="encoding_dim=4"):
+        fitted.inverse_transform(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="64 features"):
+        fitted.score_samples(rows[:2, :10])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        VariationalAutoencoder(
+            **SHORT, loss="binary_crossentropy", scaling="standard"
+        ).fit(rows[:50])
+    with pytest.raises(NotImplementedError, match="Pickle"):
+        VariationalAutoencoder.from_keras(None, None)
+
+
+# --------------------------------------------------------------- slow tier
+
+
+def _ppca(seed=0, n_features=10, n_components=2, noise=0.5):
+    rng = np.random.default_rng(seed)
+    W = 2 * rng.normal(size=(n_features, n_components))
+    mean = 3 * rng.normal(size=n_features)
+
+    def draw(n):
+        codes = rng.normal(size=(n, n_components))
+        return codes @ W.T + mean + np.sqrt(noise) * rng.normal(size=(n, n_features))
+
+    density = multivariate_normal(mean, W @ W.T + noise * np.eye(n_features))
+    return draw(2000), draw(1000), density
+
+
+@pytest.mark.slow
+def test_linear_vae_reaches_the_exact_ppca_log_likelihood():
+    """On data drawn from a probabilistic PCA model, a linear VAE's estimate is
+    within 1 nat per row of the exact log-likelihood, and not above it by more
+    than its Monte Carlo error."""
+    X_train, X_test, density = _ppca()
+    vae = VariationalAutoencoder(
+        2, hidden_layer_sizes=(), output_activation="linear", random_state=0
+    ).fit(X_train)
+    estimate = vae.score_samples(X_test)
+    exact = density.logpdf(X_test)
+    gap = estimate - exact
+    standard_error = gap.std() / np.sqrt(len(gap))
+    assert abs(gap.mean()) < 1.0
+    assert gap.mean() < 3 * standard_error
+
+
+@pytest.mark.slow
+def test_same_seed_same_samples_and_scores_across_processes(tmp_path):
+    script = """
+import sys
+import numpy as np
+from sklearn.datasets import load_digits
+from skae import VariationalAutoencoder
+X = load_digits().data[:300]
+vae = VariationalAutoencoder(encoding_dim=4, hidden_layer_sizes=(16,), epochs=3,
+                             random_state=0).fit(X)
+np.save(sys.argv[1], np.concatenate([vae.score_samples(X[:20]),
+                                     vae.sample(5).ravel()]))
+"""
+    outputs = []
+    for i in range(2):
+        path = tmp_path / f"{i}.npy"
+        subprocess.run(
+            [sys.executable, "-c", script, str(path)], check=True, timeout=300
+        )
+        outputs.append(np.load(path))
+    np.testing.assert_array_equal(*outputs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(architecture="conv", image_shape=(8, 8)),
+        dict(architecture="conv_pool", image_shape=(8, 8)),
+        dict(builder=dense_builder),
+        dict(loss="mae"),
+    ],
+    ids=["conv", "conv_pool", "builder", "laplace"],
+)
+def test_every_architecture_and_likelihood_trains_and_pickles(rows, params):
+    """The digits' always-dark pixels start with the error of the untrained
+    decoder as their variance, not the floor (a convolutional or custom
+    decoder cannot start at the means): scores of thousands of nats below
+    zero otherwise."""
+    vae = VariationalAutoencoder(**{**SHORT, "epochs": 2}, **params).fit(rows[:200])
+    scores = vae.score_samples(rows[:20])
+    assert scores.mean() > -1000
+    again = pickle.loads(pickle.dumps(vae))
+    np.testing.assert_array_equal(again.score_samples(rows[:20]), scores)
+    assert vae.sample(3, random_state=0).shape == (3, 64)
