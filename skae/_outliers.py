@@ -5,6 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import OutlierMixin
+from sklearn.covariance import EmpiricalCovariance
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skae._base import BaseAutoencoder
@@ -119,6 +120,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
         "noise": [StrOptions({"gaussian", "masking", "salt_pepper"}), None],
         "noise_factor": [Interval(Real, 0, None, closed="left")],
+        "code_weight": [Interval(Real, 0, None, closed="left")],
     }
 
     @with_shared_parameters
@@ -130,12 +132,14 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         contamination="auto",
         noise=None,
         noise_factor=0.35,
+        code_weight=1.0,
         **shared,
     ):
         super().__init__(encoding_dim, hidden_layer_sizes=hidden_layer_sizes, **shared)
         self.contamination = contamination
         self.noise = noise
         self.noise_factor = noise_factor
+        self.code_weight = code_weight
 
     # ------------------------------------------------------------------ fit
 
@@ -144,7 +148,20 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         # The base stores the scaling's offset as offset_; a detector's offset_
         # is the decision function's (scikit-learn's convention).
         self.scaling_offset_ = self.offset_
-        scores = self._scores(self._check_X(X))
+        X = self._check_X(X)
+        codes = self._encode(X)
+        covariance = EmpiricalCovariance().fit(codes.astype(np.float64))
+        self.code_location_ = covariance.location_
+        self.code_precision_ = covariance.get_precision()
+        errors = -self._error_scores(X, codes)
+        distances = self._code_distances(codes)
+        # The distance in the errors' units: its spread over the training rows
+        # (median absolute deviation) becomes code_weight times theirs.
+        spread = _mad(distances)
+        self.code_scale_ = (
+            float(self.code_weight * _mad(errors) / spread) if spread > 0 else 0.0
+        )
+        scores = -(errors + self.code_scale_ * distances)
         if self.contamination == "auto":
             self.offset_ = -_robust_upper_bound(-scores)
         else:
@@ -193,17 +210,33 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     def _scaling_offset(self):
         return self.scaling_offset_
 
-    def _feature_errors(self, X):
-        errors = np.subtract(X, self._decode(self._encode(X)), dtype=np.float64)
+    def _feature_errors(self, X, codes=None):
+        if codes is None:
+            codes = self._encode(X)
+        errors = np.subtract(X, self._decode(codes), dtype=np.float64)
         errors /= self.scale_
         with np.errstate(over="ignore"):  # inf only past float64's range
             return np.square(errors)
 
-    def _scores(self, X):
+    def _error_scores(self, X, codes):
         # Each squared error divided by n_features before the sum: a sum of
         # large squares would overflow before the mean.
         with np.errstate(over="ignore"):
-            return -np.sum(self._feature_errors(X) / X.shape[1], axis=1)
+            return -np.sum(self._feature_errors(X, codes) / X.shape[1], axis=1)
+
+    def _code_distances(self, codes):
+        """Mahalanobis distance of each code from the training codes' mean."""
+        centred = codes.astype(np.float64) - self.code_location_
+        squared = np.sum((centred @ self.code_precision_) * centred, axis=1)
+        return np.sqrt(np.maximum(squared, 0.0))
+
+    def _scores(self, X):
+        codes = self._encode(X)
+        scores = self._error_scores(X, codes)
+        if self.code_scale_:
+            with np.errstate(over="ignore"):
+                scores -= self.code_scale_ * self._code_distances(codes)
+        return scores
 
     def feature_errors(self, X):
         """Squared reconstruction error of each feature of each row.
@@ -285,6 +318,11 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         X_reconstructed : ndarray of shape (n_samples, n_features)
         """
         return self._decode(self._encode(self._check_X(X)))
+
+
+def _mad(values):
+    """Median absolute deviation of ``values`` from their median."""
+    return float(np.median(np.abs(values - np.median(values))))
 
 
 def _robust_upper_bound(errors):
