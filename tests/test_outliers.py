@@ -119,7 +119,8 @@ def test_score_is_mean_error_plus_scaled_code_distance(fitted, table):
     distances = np.sqrt(EmpiricalCovariance().fit(codes).mahalanobis(codes))
     errors = fitted.feature_errors(table).mean(axis=1)
     mad = lambda v: np.median(np.abs(v - np.median(v)))  # noqa: E731
-    assert fitted.code_scale_ == pytest.approx(mad(errors) / mad(distances))
+    ratio = mad(errors) / mad(distances)
+    assert fitted.code_scale_ == pytest.approx(fitted.code_weight * ratio)
     np.testing.assert_allclose(
         -fitted.score_samples(table),
         errors + fitted.code_scale_ * distances,
@@ -130,18 +131,18 @@ def test_score_is_mean_error_plus_scaled_code_distance(fitted, table):
 
 def test_code_weight_scales_the_code_term_of_one_network(fitted, table):
     """code_weight changes the score, not the training: 0 leaves the mean
-    feature error alone, 2 doubles the code term."""
+    feature error alone, twice the weight doubles the code term."""
     errors = fitted.feature_errors(table).mean(axis=1)
     code_term = -fitted.score_samples(table) - errors
     assert np.all(code_term >= 0) and np.any(code_term > 0)
-    for weight in (0.0, 2.0):
+    for weight in (0.0, 2 * fitted.code_weight):
         det = AutoencoderOutlierDetector(**TRAINED, code_weight=weight).fit(table)
         np.testing.assert_array_equal(
             det.feature_errors(table), fitted.feature_errors(table)
         )
         np.testing.assert_allclose(
             -det.score_samples(table) - errors,
-            weight * code_term,
+            weight / fitted.code_weight * code_term,
             rtol=1e-6,
             atol=1e-15,
         )
