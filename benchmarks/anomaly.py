@@ -448,7 +448,9 @@ def plot(results, detectors, datasets, path):
         aucs = [results[det, n][0] for n in names]
         ax.bar(np.arange(len(names)) + i * width, aucs, width, label=det)
         ax_t.bar(i, sum(results[det, n][2] for n in names))
-    ax.set_xticks(np.arange(len(names)) + 0.4 - width / 2, names, rotation=20)
+    ax.set_xticks(
+        np.arange(len(names)) + 0.4 - width / 2, names, rotation=35, ha="right"
+    )
     ax.set_ylim(0.4, 1.01)
     ax.set_ylabel("ROC-AUC on the held-out 40 %")
     ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.2))
