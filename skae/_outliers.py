@@ -259,7 +259,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     def _code_distances(self, codes):
         """Mahalanobis distance of each code from the training codes' mean."""
         centred = codes.astype(np.float64) - self.code_location_
-        squared = np.sum((centred @ self.code_precision_) * centred, axis=1)
+        with np.errstate(over="ignore"):  # inf only past float64's range
+            squared = np.sum((centred @ self.code_precision_) * centred, axis=1)
+        # Rounding can make a distance of ~0 slightly negative.
         return np.sqrt(np.maximum(squared, 0.0))
 
     def _scores(self, X):
