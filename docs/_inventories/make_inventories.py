@@ -108,6 +108,7 @@ INVENTORIES = {
                     "sklearn.ensemble.IsolationForest",
                     "sklearn.neighbors.LocalOutlierFactor",
                     "sklearn.svm.OneClassSVM",
+                    "sklearn.covariance.EmpiricalCovariance",
                     "sklearn.pipeline.Pipeline",
                     "sklearn.utils.metadata_routing.MetadataRequest",
                 ],
