@@ -105,12 +105,48 @@ def test_fit_works_on_fewer_rows_than_a_batch(table, n_samples):
     assert labels.shape == (n_samples,)
 
 
-def test_feature_errors_average_to_the_score_and_point_at_the_feature(fitted, table):
+def test_feature_errors_point_at_the_feature(fitted, table):
     errors = fitted.feature_errors(table)
     assert errors.shape == table.shape and errors.dtype == np.float64
-    np.testing.assert_allclose(-errors.mean(axis=1), fitted.score_samples(table))
     # The planted shift is in feature 2: it has the largest error in those rows.
     assert np.all(errors[:6].argmax(axis=1) == 2)
+
+
+def test_score_is_mean_error_plus_scaled_code_distance(fitted, table):
+    from sklearn.covariance import EmpiricalCovariance
+
+    codes = fitted.transform(table)
+    distances = np.sqrt(EmpiricalCovariance().fit(codes).mahalanobis(codes))
+    errors = fitted.feature_errors(table).mean(axis=1)
+    mad = lambda v: np.median(np.abs(v - np.median(v)))  # noqa: E731
+    ratio = mad(errors) / mad(distances)
+    assert fitted.code_scale_ == pytest.approx(fitted.code_weight * ratio)
+    np.testing.assert_allclose(
+        -fitted.score_samples(table),
+        errors + fitted.code_scale_ * distances,
+        rtol=1e-5,
+        atol=1e-12,
+    )
+
+
+def test_code_weight_scales_the_code_term_of_one_network(fitted, table):
+    """code_weight changes the score, not the training: 0 leaves the mean
+    feature error alone, twice the weight doubles the code term."""
+    errors = fitted.feature_errors(table).mean(axis=1)
+    code_term = -fitted.score_samples(table) - errors
+    assert np.all(code_term >= 0) and np.any(code_term > 0)
+    for weight in (0.0, 2 * fitted.code_weight):
+        det = AutoencoderOutlierDetector(**TRAINED, code_weight=weight).fit(table)
+        np.testing.assert_array_equal(
+            det.feature_errors(table), fitted.feature_errors(table)
+        )
+        np.testing.assert_allclose(
+            -det.score_samples(table) - errors,
+            weight / fitted.code_weight * code_term,
+            rtol=1e-6,
+            atol=1e-15,
+        )
+    assert det.code_scale_ == pytest.approx(2 * fitted.code_scale_)
 
 
 def test_feature_errors_are_in_units_of_the_feature_range(fitted, table):

@@ -110,6 +110,7 @@ INVENTORIES = {
                     "sklearn.svm.OneClassSVM",
                     "sklearn.mixture.GaussianMixture",
                     "sklearn.neighbors.KernelDensity",
+                    "sklearn.covariance.EmpiricalCovariance",
                     "sklearn.pipeline.Pipeline",
                     "sklearn.utils.metadata_routing.MetadataRequest",
                 ],
