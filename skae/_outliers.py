@@ -11,6 +11,7 @@ from skae._base import BaseAutoencoder
 from skae._denoising import DenoisingAutoencoder
 from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skae._params import with_shared_parameters
+from skae._streaming import blockwise
 
 # The shared parameters after encoding_dim, with the detector's default width
 # (benchmarks/README.md, anomaly.py).
@@ -75,7 +76,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     ----------
     offset_ : float
         ``decision_function(X) = score_samples(X) - offset_``: rows scoring
-        below it are outliers.
+        below it are outliers. Set from the training rows' scores by ``fit``,
+        and by each ``partial_fit`` call from the scores of the rows it was
+        given, by the network as that call left it.
 
     {_SHARED_ATTRIBUTES}
 
@@ -144,7 +147,15 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         # The base stores the scaling's offset as offset_; a detector's offset_
         # is the decision function's (scikit-learn's convention).
         self.scaling_offset_ = self.offset_
-        scores = self._scores(self._check_X(X))
+        self._set_threshold(X)
+
+    def _after_pass(self, X):
+        # After a partial_fit pass, the threshold of the network as it is now,
+        # on the rows of that pass.
+        self._set_threshold(X)
+
+    def _set_threshold(self, X):
+        scores = self.score_samples(X)
         if self.contamination == "auto":
             self.offset_ = -_robust_upper_bound(-scores)
         else:
@@ -205,6 +216,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         with np.errstate(over="ignore"):
             return -np.sum(self._feature_errors(X) / X.shape[1], axis=1)
 
+    @blockwise
     def feature_errors(self, X):
         """Squared reconstruction error of each feature of each row.
 
@@ -227,6 +239,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         """
         return self._feature_errors(self._check_X(X))
 
+    @blockwise
     def score_samples(self, X):
         """Opposite of the anomaly score: minus the mean squared reconstruction
         error of each row, in the scaled units (see :meth:`feature_errors`).
@@ -273,6 +286,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         """
         return np.where(self.decision_function(X) < 0, -1, 1)
 
+    @blockwise
     def reconstruct(self, X):
         """Reconstruct ``X``: encode, then decode, in the units of the data.
 

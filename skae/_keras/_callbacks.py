@@ -45,9 +45,10 @@ class EpochProgress(keras.callbacks.Callback):
     time left. Plain ``print`` lines, so terminals and Jupyter show them alike
     (Keras's own bar counts steps, and skae trains one epoch per step)."""
 
-    def __init__(self, epochs):
+    def __init__(self, epochs, rows=None):
         super().__init__()
         self.epochs = epochs
+        self.rows = rows
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
@@ -56,15 +57,20 @@ class EpochProgress(keras.callbacks.Callback):
         elapsed = time.perf_counter() - self.start
         left = elapsed / (epoch + 1) * (self.epochs - epoch - 1)
         losses = " - ".join(f"{k} {v:.4g}" for k, v in (logs or {}).items())
+        # A streamed fit (``rows`` per epoch) also reports its throughput.
+        speed = ""
+        if self.rows is not None:
+            speed = f" - {self.rows * (epoch + 1) / elapsed:,.0f} rows/s"
         print(
             f"epoch {epoch + 1}/{self.epochs} - {losses} - {elapsed:.1f}s elapsed"
-            f" - ETA {left:.0f}s (at most)",
+            f"{speed} - ETA {left:.0f}s (at most)",
             flush=True,
         )
 
 
-def fit_callbacks(user, *, monitor, tol, n_iter_no_change, epochs, verbose):
-    """The callbacks of a fit: skae's own around the ``user``'s."""
+def fit_callbacks(user, *, monitor, tol, n_iter_no_change, epochs, verbose, rows=None):
+    """The callbacks of a fit: skae's own around the ``user``'s; the progress
+    line reports rows per second when given the ``rows`` of an epoch."""
     callbacks = [
         StopOnNaN(),
         EarlyStoppingAtMinimum(
@@ -76,5 +82,5 @@ def fit_callbacks(user, *, monitor, tol, n_iter_no_change, epochs, verbose):
         *user,
     ]
     if verbose:
-        callbacks.append(EpochProgress(epochs))
+        callbacks.append(EpochProgress(epochs, rows))
     return callbacks
