@@ -32,6 +32,7 @@ class ExampleOrder:
         "outlier_comparison.py",
         "latent_space.py",
         "conv_autoencoder.py",
+        "partial_fit_chunks.py",
     ]
 
     def __init__(self, src_dir):

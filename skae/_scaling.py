@@ -46,10 +46,10 @@ def shares_units(X, summary=None):
         if summary is None:
             low = X.min(axis=0).astype(np.float64)
             high = X.max(axis=0).astype(np.float64)
+            rows = X[:: max(1, len(X) // QUANTILE_ROWS)]
         else:
-            low, high = summary.low, summary.high
+            low, high, rows = summary.low, summary.high, summary.quantile_rows
         spread = high - low
-        rows = np.asarray(X[:: max(1, len(X) // QUANTILE_ROWS)])
         q10, q90 = np.quantile(rows, [0.1, 0.9], axis=0)
     varying = q90 > q10
     if not varying.any():  # only rare values: judge by every non-constant one

@@ -17,6 +17,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import check_is_fitted
 
+from skae._scaling import QUANTILE_ROWS
+
 # Bytes of float32 rows per block: training reads, scales and trains a block at
 # a time, and inference predicts one.
 BLOCK_BYTES = 32 << 20
@@ -128,13 +130,15 @@ def iter_blocks(X, rows_per_block):
 
 @dataclasses.dataclass
 class Summary:
-    """Per-feature statistics of a streamed X, in float64, from one pass."""
+    """Per-feature statistics of a streamed X, in float64, from one pass, and
+    the evenly spaced rows ``scaling="auto"`` takes its percentiles on."""
 
     n_samples: int
     low: np.ndarray
     high: np.ndarray
     mean: np.ndarray
     std: np.ndarray
+    quantile_rows: np.ndarray
 
 
 def summarize(X):
@@ -156,7 +160,10 @@ def summarize(X):
             mean += delta * (n / total)
             squares += block_squares + np.square(delta) * (count * n / total)
             count = total
-    return Summary(count, low, high, mean, np.sqrt(squares / count))
+    # The rows an in-memory X gives skae._scaling.shares_units, read and let go.
+    quantile_rows = np.array(X[:: max(1, count // QUANTILE_ROWS)])
+    release(X)
+    return Summary(count, low, high, mean, np.sqrt(squares / count), quantile_rows)
 
 
 class ScaledRange:

@@ -16,6 +16,7 @@ SCRIPTS = [
     "latent_space.py",
     "conv_autoencoder.py",
     "outlier_comparison.py",
+    "partial_fit_chunks.py",
 ]
 
 
