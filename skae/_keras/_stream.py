@@ -71,6 +71,20 @@ class Stream:
         """Dataset of validation blocks, or None without validation rows."""
         return self._dataset(self.plan.val, False) if len(self.plan.val) else None
 
+    @staticmethod
+    def batches(blocks, batch_size):
+        """``blocks`` (a dataset of :meth:`training` or :meth:`validation`, or
+        None) as batches of ``batch_size`` rows, for Keras's per-batch loop
+        under a ``tf.distribute`` strategy."""
+        if blocks is None:
+            return None
+        rows = blocks.map(lambda b: b["block"] if isinstance(b, dict) else b)
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA
+        )
+        return rows.unbatch().batch(batch_size).prefetch(2).with_options(options)
+
     def sample(self):
         """Two scaled training rows, to build the model's state with."""
         a = self.plan.train[0, 0]

@@ -81,7 +81,18 @@ def train(
     tf_logger = tf.get_logger()
     tf_logger.addFilter(_keep_retracing_quiet)
     try:
-        if stream is not None:
+        if stream is not None and tf.distribute.has_strategy():
+            # Keras's per-batch loop, which the strategy splits, over the
+            # stream's blocks cut into global batches.
+            history = model.fit(
+                stream.batches(stream.training(), batch_size),
+                validation_data=stream.batches(stream.validation(), batch_size),
+                epochs=epochs,
+                shuffle=False,
+                callbacks=all_callbacks,
+                verbose=0,
+            )
+        elif stream is not None:
             with model.training_on(None, batch_size=batch_size, shuffle=shuffle):
                 history = model.fit(
                     stream.training(),
