@@ -14,11 +14,15 @@ once to .npy files under --data (one per row count).
    10^6) for skae streamed, skae in memory (epochs=1 each) and IncrementalPCA
    (16 components, partial_fit over chunks of the memory map).
 3. ``large``: one streamed epoch over --large rows (default 8 000 000: 25 GB
-   of float32, more than the machine's memory), with --large-batch-size.
+   of float32, more than the machine's memory), with --large-batch-size
+   (default 512, not the estimator's 32: an epoch of 8 million rows at
+   batch 32 takes most of an hour on 2 shared cores).
 
     python benchmarks/scale.py throughput curve large --data /work/scale-data
+    python benchmarks/scale.py report  # table and benchmarks/images/scale.png
 
-Results are printed as they come, and written to --out as JSON lines.
+Results are printed as they come, and written to --out as JSON lines, which
+``report`` reads.
 """
 
 import argparse
@@ -154,6 +158,58 @@ def measure(kind, path, batch_size, log, verbose=0):
     return result
 
 
+LABELS = {
+    "stream": "skae, streamed (memory map)",
+    "memory": "skae, in memory",
+    "ipca": "IncrementalPCA(16)",
+}
+
+
+def report(results_path, figure_path):
+    """The curve's results as a Markdown table and a log-log figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with open(results_path) as f:
+        results = [json.loads(line) for line in f if line.startswith("{")]
+    columns = ["fit", "rows", "batch", "time (s)", "rows/s", "peak RSS (MiB)"]
+    print("| " + " | ".join([*columns, "RssAnon", "RssFile"]) + " |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in sorted(results, key=lambda r: (r["kind"], r["rows"])):
+        print(
+            f"| {LABELS[r['kind']]} | {r['rows']:,} | {r['batch_size'] or ''} | "
+            f"{r['seconds']} | {r['rows_per_s']:,} | {r['VmHWM']:,} | "
+            f"{r['RssAnon']:,} | {r['RssFile']:,} |"
+        )
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for kind, label in LABELS.items():
+        points = sorted(
+            (r["rows"], r["seconds"], r["VmHWM"])
+            for r in results
+            if r["kind"] == kind and r["batch_size"] in (None, 32)
+        )
+        if points:
+            rows, seconds, rss = zip(*points, strict=True)
+            left.plot(rows, seconds, marker="o", label=label)
+            right.plot(rows, rss, marker="o", label=label)
+    large = [r for r in results if r["kind"] == "stream" and r["batch_size"] != 32]
+    for r in large:
+        label = f"streamed, batch_size={r['batch_size']}"
+        left.plot(r["rows"], r["seconds"], "k*", markersize=10, label=label)
+        right.plot(r["rows"], r["VmHWM"], "k*", markersize=10, label=label)
+    left.set(xscale="log", yscale="log", xlabel="rows of 784", ylabel="fit time (s)")
+    right.set(xscale="log", yscale="log", xlabel="rows of 784")
+    right.set(ylabel="peak resident memory (MiB)")
+    left.set_title("one epoch", fontsize=10)
+    right.set_title("peak RSS (VmHWM)", fontsize=10)
+    right.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(figure_path, dpi=80)
+    print(f"figure saved in {figure_path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", nargs="+")
@@ -162,13 +218,16 @@ def main():
     parser.add_argument("--rows", type=int, nargs="+", default=[10**4, 10**5, 10**6])
     parser.add_argument("--throughput-rows", type=int, default=10**6)
     parser.add_argument("--large", type=int, default=8 * 10**6)
-    parser.add_argument("--large-batch-size", type=int, default=256)
+    parser.add_argument("--large-batch-size", type=int, default=512)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--verbose", type=int, default=0)
     args = parser.parse_args()
     if args.what[0] == "_one":
         _, kind, path = args.what
         run_one(kind, path, args.batch_size, args.verbose)
+        return
+    if args.what[0] == "report":
+        report(args.out, Path(__file__).parent / "images" / "scale.png")
         return
     Path(args.data).mkdir(parents=True, exist_ok=True)
 

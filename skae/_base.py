@@ -405,6 +405,8 @@ class BaseAutoencoder(
         ----------
         X : array-like of shape (n_samples, n_features)
             Data with the features seen in ``fit``.
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -421,6 +423,8 @@ class BaseAutoencoder(
         ----------
         X : array-like of shape (n_samples, encoding_dim)
             Codes, as returned by :meth:`transform`.
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -475,6 +479,8 @@ class BaseAutoencoder(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -492,6 +498,8 @@ class BaseAutoencoder(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------

@@ -231,6 +231,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -249,6 +251,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -293,6 +297,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
