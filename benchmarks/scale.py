@@ -145,13 +145,18 @@ def measure(kind, path, batch_size, log, verbose=0):
     """Run one measurement in a fresh process; its JSON result."""
     command = [sys.executable, __file__, "_one", kind, str(path)]
     command += ["--batch-size", str(batch_size), "--verbose", str(verbose)]
-    out = subprocess.run(command, capture_output=True, text=True, check=False)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    for line in out.stdout.splitlines():
-        if not line.startswith("{"):
-            log(f"  | {line}")
-    if out.returncode or not lines:
-        log(f"{kind} on {path.name} failed:\n{out.stderr[-3000:]}")
+    lines = []
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        for line in child.stdout:  # passed on as it comes (progress lines)
+            if line.startswith("{"):
+                lines.append(line)
+            else:
+                log(f"  | {line.rstrip()}")
+        stderr = child.stderr.read()
+    if child.returncode or not lines:
+        log(f"{kind} on {path.name} failed:\n{stderr[-3000:]}")
         return None
     result = json.loads(lines[-1])
     log(json.dumps(result))

@@ -175,8 +175,17 @@ def test_streamed_errors(tmp_path, memmap):
         est.partial_fit(memmap[:0])
 
 
-def test_progress_line_reports_rows_per_second(memmap, capsys):
+def test_progress_line_reports_rows_per_second(memmap, capsys, monkeypatch):
     AutoencoderTransformer(**{**SMALL, "epochs": 2, "verbose": 1}).fit(memmap)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
+    assert lines[0].startswith("epoch 1/2 - loss ")
     assert "rows/s" in lines[0] and "ETA" in lines[0]
+    # Within a long epoch, a line per INTERIM_SECONDS (here, per block).
+    from skae._keras._callbacks import EpochProgress
+
+    monkeypatch.setattr(EpochProgress, "INTERIM_SECONDS", 0.0)
+    AutoencoderTransformer(**{**SMALL, "epochs": 1, "verbose": 1}).fit(memmap)
+    interim, last = capsys.readouterr().out.splitlines()
+    assert interim.startswith("  360/360 rows - ") and "ETA 0s" in interim
+    assert last.startswith("epoch 1/1")

@@ -77,6 +77,7 @@ def train(
         epochs=epochs,
         verbose=verbose,
         rows=n_train if stream is not None else None,
+        block_rows=stream.plan.rows_per_block if stream is not None else None,
     )
     tf_logger = tf.get_logger()
     tf_logger.addFilter(_keep_retracing_quiet)
