@@ -82,7 +82,7 @@ class BaseAutoencoder(
         summary = None
         if is_streamed(X):
             check_streamed(self, X, reset=True, min_samples=2)
-            summary = summarize(X)
+            summary = summarize(X, moments=self.scaling == "standard")
         else:
             X = _quietly(
                 validate_data,
@@ -275,7 +275,8 @@ class BaseAutoencoder(
             n_samples, _ = check_streamed(self, X, reset=False, min_samples=1)
             if self.loss == "binary_crossentropy":
                 # The targets must stay in [0, 1] under the first call's scaling.
-                self._check_loss(ScaledRange(summarize(X), offset, scale), "sigmoid")
+                summary = summarize(X, moments=False)
+                self._check_loss(ScaledRange(summary, offset, scale), "sigmoid")
             seed = [fit_seed(self.random_state), self.n_iter_]
             stream = self._stream(X, seed, offset, scale, None, validate=False)
         else:

@@ -141,10 +141,12 @@ class Summary:
     quantile_rows: np.ndarray
 
 
-def summarize(X):
-    """Min, max, mean and standard deviation of each feature in one pass over
-    the blocks of ``X`` (Chan et al.'s pairwise update of the mean and the sum
-    of squared deviations), checking every value finite."""
+def summarize(X, moments=True):
+    """Min and max, and with ``moments`` the mean and standard deviation, of
+    each feature in one pass over the blocks of ``X`` (Chan et al.'s pairwise
+    update of the mean and the sum of squared deviations), checking every
+    value finite. The moments cost most of the pass: only ``"standard"``
+    scaling needs them (without, ``mean`` and ``std`` are None)."""
     n_features = X.shape[1]
     low, high = np.full(n_features, np.inf), np.full(n_features, -np.inf)
     mean, squares, count = np.zeros(n_features), np.zeros(n_features), 0
@@ -153,6 +155,9 @@ def summarize(X):
             np.minimum(low, rows.min(axis=0), out=low)
             np.maximum(high, rows.max(axis=0), out=high)
             n = len(rows)
+            if not moments:
+                count += n
+                continue
             block_mean = rows.mean(axis=0, dtype=np.float64)
             block_squares = np.square(rows - block_mean).sum(axis=0)
             delta = block_mean - mean
@@ -163,6 +168,8 @@ def summarize(X):
     # The rows an in-memory X gives skae._scaling.shares_units, read and let go.
     quantile_rows = np.array(X[:: max(1, count // QUANTILE_ROWS)])
     release(X)
+    if not moments:
+        return Summary(count, low, high, None, None, quantile_rows)
     return Summary(count, low, high, mean, np.sqrt(squares / count), quantile_rows)
 
 

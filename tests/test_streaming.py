@@ -189,3 +189,11 @@ def test_progress_line_reports_rows_per_second(memmap, capsys, monkeypatch):
     interim, last = capsys.readouterr().out.splitlines()
     assert interim.startswith("  360/360 rows - ") and "ETA 0s" in interim
     assert last.startswith("epoch 1/1")
+
+
+def test_standard_scaling_from_the_streamed_moments(memmap, digits):
+    params = {**SMALL, "epochs": 1, "scaling": "standard"}
+    streamed = AutoencoderTransformer(**params).fit(memmap)
+    in_memory = AutoencoderTransformer(**params).fit(digits[0].astype(np.float32))
+    np.testing.assert_allclose(streamed.offset_, in_memory.offset_, rtol=1e-6)
+    np.testing.assert_allclose(streamed.scale_, in_memory.scale_, rtol=1e-6)
