@@ -18,7 +18,7 @@ once to .npy files under --data (one per row count).
    and keeping the memory map's pages.
 4. ``large``: one streamed epoch over --large rows (default 8 000 000: 25 GB
    of float32, more than the machine's memory), with --large-batch-size
-   (default 512, not the estimator's 32: an epoch of 8 million rows at
+   (default 1024, not the estimator's 32: an epoch of 8 million rows at
    batch 32 takes most of an hour on 2 shared cores).
 
     python benchmarks/scale.py throughput curve design large --data /work/scale-data
@@ -243,7 +243,7 @@ def main():
     parser.add_argument("--throughput-rows", type=int, default=10**6)
     parser.add_argument("--design-rows", type=int, default=10**5)
     parser.add_argument("--large", type=int, default=8 * 10**6)
-    parser.add_argument("--large-batch-size", type=int, default=512)
+    parser.add_argument("--large-batch-size", type=int, default=1024)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--verbose", type=int, default=0)
     args = parser.parse_args()
