@@ -33,6 +33,7 @@ class ExampleOrder:
         "latent_space.py",
         "vae.py",
         "conv_autoencoder.py",
+        "partial_fit_chunks.py",
     ]
 
     def __init__(self, src_dir):

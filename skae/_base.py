@@ -10,6 +10,14 @@ from skae._convergence import warn_not_converged, warn_small_validation
 from skae._params import AutoencoderParams
 from skae._persistence import KerasPersistenceMixin
 from skae._scaling import resolve_scaling, scale_rows, scaling_params
+from skae._streaming import (
+    ScaledRange,
+    blockwise,
+    check_streamed,
+    is_streamed,
+    plan_pieces,
+    summarize,
+)
 from skae._validation import check_sizes, fit_seed, resolve_image_shape
 
 
@@ -37,6 +45,10 @@ class BaseAutoencoder(
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data; NaN, infinite values and sparse matrices are rejected.
+            A memory-mapped array (``np.load(path, mmap_mode="r")``) or
+            another 2-D array-like with ``shape``, ``dtype`` and row slicing
+            (an ``h5py.Dataset``) is streamed: read a block at a time, never
+            whole (see the user guide's "Data larger than memory").
         y : Ignored
             Not used, present for API consistency by convention.
 
@@ -65,17 +77,31 @@ class BaseAutoencoder(
         return self
 
     def _fit(self, X):
-        X = _quietly(
-            validate_data, self, X, dtype=[np.float64, np.float32], ensure_min_samples=2
-        )
+        # A streamed X is checked and summarised in one pass over its blocks;
+        # the scaled data stays on disk, ``Xs`` stands in for its range.
+        summary = None
+        if is_streamed(X):
+            check_streamed(self, X, reset=True, min_samples=2)
+            summary = summarize(X, moments=self.scaling == "standard")
+        else:
+            X = _quietly(
+                validate_data,
+                self,
+                X,
+                dtype=[np.float64, np.float32],
+                ensure_min_samples=2,
+            )
         check_sizes("hidden_layer_sizes", self.hidden_layer_sizes, "(128,) or ()")
         check_sizes("filters", self.filters, "(32, 64)", allow_empty=False)
         image_shape = resolve_image_shape(
             self.image_shape, self.architecture, X.shape[1]
         )
-        scaling = resolve_scaling(X, self.scaling)
-        offset, scale, constant = scaling_params(X, scaling)
-        Xs = scale_rows(X, offset, scale)
+        scaling = resolve_scaling(X, self.scaling, summary)
+        offset, scale, constant = scaling_params(X, scaling, summary)
+        if summary is None:
+            Xs = scale_rows(X, offset, scale)
+        else:
+            Xs = ScaledRange(summary, offset, scale)
         output_activation = self._output_activation(Xs)
         self._check_loss(Xs, output_activation)
         seed = fit_seed(self.random_state)
@@ -87,40 +113,32 @@ class BaseAutoencoder(
             X.shape[1], image_shape, output_activation, seeds
         )
         model = self._assemble(encoder, decoder, Xs, seeds)
-        train_idx, val_idx = self._split(len(Xs), np.random.default_rng(seed))
-        # Training holds one copy of the data, TensorFlow's.
-        X_train = _train.to_tensor(Xs)
+        # partial_fit's first call: one pass over all the rows given.
+        one_pass = getattr(self, "_one_pass", False)
+        rng = np.random.default_rng(seed)
+        stream = X_train = train_idx = val_idx = None
+        if summary is not None:
+            stream = self._stream(X, seed, offset, scale, rng, validate=not one_pass)
+        elif one_pass:
+            from skae._keras import _stream
+
+            stream = _stream.InMemory(_train.to_tensor(Xs), X.shape[1])
+        else:
+            train_idx, val_idx = self._split(len(Xs), rng)
+            # Training holds one copy of the data, TensorFlow's.
+            X_train = _train.to_tensor(Xs)
         del Xs
-        history = _train.train(
-            model,
-            X_train,
-            train_idx=train_idx,
-            val_idx=val_idx,
-            loss=self.loss,
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            shuffle=self.shuffle,
-            n_iter_no_change=self.n_iter_no_change,
-            tol=self.tol,
-            verbose=self.verbose,
-            callbacks=self._training_callbacks(),
-            jit_compile=self.jit_compile,
+        history = self._train(
+            model, X_train, train_idx, val_idx, stream, epochs=1 if one_pass else None
         )
-        if not all(np.isfinite(v).all() for v in history.values()):
-            raise ValueError(
-                "Training diverged: the loss became NaN or infinite after "
-                f"{len(history['loss'])} epoch(s). Lower learning_rate, or scale "
-                "the data (scaling='minmax')."
+        if not one_pass:
+            warn_not_converged(
+                type(self).__name__,
+                history,
+                epochs=self.epochs,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
             )
-        warn_not_converged(
-            type(self).__name__,
-            history,
-            epochs=self.epochs,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-        )
         self.model_ = model
         self.encoder_, self.decoder_ = encoder, decoder
         self.scaling_, self.offset_, self.scale_ = scaling, offset, scale
@@ -130,6 +148,159 @@ class BaseAutoencoder(
         self._output_scale_ = np.where(constant, 0.0, scale)
         self.history_ = history
         self.n_iter_ = len(history["loss"])
+        self.n_samples_seen_ = X.shape[0]
+
+    def _stream(self, X, seed, offset, scale, rng, *, validate):
+        """The blocks a streamed fit trains on (skae._keras._stream.Stream):
+        contiguous pieces of rows, ``validation_fraction`` of them held out
+        at random for early stopping if ``validate``."""
+        from skae._keras import _stream
+
+        fraction = None
+        if validate and self.early_stopping:
+            fraction = self.validation_fraction
+        plan = plan_pieces(
+            X.shape[0],
+            X.shape[1],
+            batch_size=self.batch_size,
+            validation_fraction=fraction,
+            rng=rng,
+        )
+        if fraction is not None:
+            warn_small_validation(
+                type(self).__name__, plan.n_val, X.shape[0], self.validation_fraction
+            )
+        return _stream.Stream(X, plan, offset, scale, shuffle=self.shuffle, seed=seed)
+
+    def _train(self, model, X_train, train_idx, val_idx, stream, *, epochs=None):
+        """Train ``model`` (see skae._keras._train.train); raise if it diverged.
+
+        ``epochs`` other than None is a pass of ``partial_fit``: the model
+        keeps the optimizer it was compiled with, and its state.
+        """
+        from skae._keras import _train
+
+        history = _train.train(
+            model,
+            X_train,
+            train_idx=train_idx,
+            val_idx=val_idx,
+            loss=self.loss,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            epochs=self.epochs if epochs is None else epochs,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            verbose=self.verbose,
+            callbacks=self._training_callbacks(),
+            jit_compile=self.jit_compile,
+            stream=stream,
+            resume=epochs is not None,
+        )
+        if not all(np.isfinite(v).all() for v in history.values()):
+            raise ValueError(
+                "Training diverged: the loss became NaN or infinite after "
+                f"{len(history['loss'])} epoch(s). Lower learning_rate, or scale "
+                "the data (scaling='minmax')."
+            )
+        return history
+
+    # ---------------------------------------------------------- partial_fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train one pass (epoch) over ``X``, continuing from earlier calls.
+
+        The first call (on an unfitted estimator) builds the network and fixes
+        the scaling from the rows it is given: later rows are scaled with it,
+        so make the first chunk representative (for ``scaling="global"`` or
+        ``"minmax"``, a chunk that spans the data's range). Each call is one
+        shuffled pass over its rows with ``batch_size`` batches and no
+        validation or early stopping; the optimizer and its state (Adam's
+        moments) carry over from call to call, and from a previous ``fit``.
+        ``fit`` starts afresh.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A chunk of training data: at least 2 rows on the first call, 1
+            after. Memory-mapped arrays and ``h5py`` datasets are streamed,
+            as in :meth:`fit`.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one pass more.
+
+        Notes
+        -----
+        Bad input (another number of features, an empty chunk, NaN), or a
+        pass whose loss diverges, raises and leaves the estimator and its
+        network exactly as they were. ``n_samples_seen_`` counts the rows
+        given, ``n_iter_`` the passes, and ``history_["loss"]`` gains the
+        pass's loss.
+        """
+        previous = self.__dict__.copy()
+        saved = _snapshot(self.model_) if hasattr(self, "model_") else None
+        try:
+            if saved is None:
+                self._one_pass = True
+                self._fit(X)
+            else:
+                self._partial_pass(X)
+        except BaseException:
+            if saved is not None:
+                _restore(self.model_, saved)
+            self.__dict__.clear()
+            self.__dict__.update(previous)
+            raise
+        finally:
+            self.__dict__.pop("_one_pass", None)
+        return self
+
+    def _partial_pass(self, X):
+        """One more pass over ``X`` with the fitted scaling and optimizer."""
+        offset, scale = self._scaling_offset, self.scale_
+        if is_streamed(X):
+            n_samples, _ = check_streamed(self, X, reset=False, min_samples=1)
+            if self.loss == "binary_crossentropy":
+                # The targets must stay in [0, 1] under the first call's scaling.
+                summary = summarize(X, moments=False)
+                self._check_loss(ScaledRange(summary, offset, scale), "sigmoid")
+            seed = [fit_seed(self.random_state), self.n_iter_]
+            stream = self._stream(X, seed, offset, scale, None, validate=False)
+        else:
+            X = self._check_X(X)
+            n_samples = X.shape[0]
+            Xs = scale_rows(X, offset, scale)
+            if self.loss == "binary_crossentropy":
+                self._check_loss(Xs, "sigmoid")  # the sigmoid was checked first
+            from skae._keras import _stream, _train
+
+            stream = _stream.InMemory(_train.to_tensor(Xs), X.shape[1])
+            del Xs
+        history = self._train(
+            self.model_,
+            None,
+            np.arange(n_samples),
+            np.arange(0),
+            stream,
+            epochs=1,
+        )
+        self.history_ = {
+            key: [*values, *history.get(key, [])]
+            for key, values in self.history_.items()
+        }
+        self.n_iter_ += 1
+        self.n_samples_seen_ += n_samples
+        self._after_pass(X)
+
+    def _after_pass(self, X):
+        """What a subclass updates after a ``partial_fit`` pass over ``X``."""
 
     def _check_loss(self, Xs, output_activation):
         if self.loss != "binary_crossentropy":
@@ -237,6 +408,7 @@ class BaseAutoencoder(
 
     # ------------------------------------------------------------ inference
 
+    @blockwise
     def transform(self, X):
         """Encode ``X`` into codes of width ``encoding_dim``.
 
@@ -244,6 +416,8 @@ class BaseAutoencoder(
         ----------
         X : array-like of shape (n_samples, n_features)
             Data with the features seen in ``fit``.
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -252,6 +426,7 @@ class BaseAutoencoder(
         """
         return self._encode(self._check_X(X))
 
+    @blockwise
     def inverse_transform(self, X):
         """Decode codes back into the units of the training data.
 
@@ -259,6 +434,8 @@ class BaseAutoencoder(
         ----------
         X : array-like of shape (n_samples, encoding_dim)
             Codes, as returned by :meth:`transform`.
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -306,12 +483,15 @@ class BaseAutoencoder(
         # function, and the scaling's offset under another name.
         return self.offset_
 
+    @blockwise
     def predict(self, X):
         """Reconstruct ``X``: encode, then decode, in the units of the data.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -319,6 +499,7 @@ class BaseAutoencoder(
         """
         return self._decode(self._encode(self._check_X(X)))
 
+    @blockwise
     def score_samples(self, X):
         """Negative mean squared reconstruction error of each row.
 
@@ -328,6 +509,8 @@ class BaseAutoencoder(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -375,6 +558,22 @@ class BaseAutoencoder(
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.non_deterministic = False
         return tags
+
+
+def _snapshot(model):
+    """The values of ``model``'s weights and of its optimizer's state."""
+    optimizer = model.optimizer.variables if model.optimizer is not None else []
+    return [v.numpy() for v in model.weights], [v.numpy() for v in optimizer]
+
+
+def _restore(model, saved):
+    """Put back what :func:`_snapshot` saved."""
+    weights, optimizer = saved
+    for variable, value in zip(model.weights, weights, strict=True):
+        variable.assign(value)
+    if model.optimizer is not None:
+        for variable, value in zip(model.optimizer.variables, optimizer, strict=True):
+            variable.assign(value)
 
 
 def _check_finite(outputs, given, expected):

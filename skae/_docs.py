@@ -85,7 +85,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         read or changed.
 
     verbose : int, default=0
-        0 prints nothing; 1 prints one line per epoch.
+        0 prints nothing; 1 prints one line per epoch (with the rows per
+        second of a streamed fit).
 
     architecture : {"dense", "conv", "conv_pool"}, default="dense"
         ``"dense"``: Dense layers of ``hidden_layer_sizes``. ``"conv"``: rows are
@@ -164,7 +165,11 @@ SHARED_ATTRIBUTES = """encoder_ : keras.Model
         Keras's ``History.history``.
 
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run (by ``fit``, plus one per ``partial_fit`` call).
+
+    n_samples_seen_ : int
+        Number of rows given to ``fit`` (or the first ``partial_fit``), plus
+        those of every ``partial_fit`` call since.
 
     scaling_ : {"global", "minmax", "standard"} or None
         The scaling applied: ``scaling``, or what ``"auto"`` chose.

@@ -12,6 +12,7 @@ from skae._base import BaseAutoencoder
 from skae._denoising import DenoisingAutoencoder
 from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skae._params import with_shared_parameters
+from skae._streaming import blockwise
 
 # The shared parameters after encoding_dim, with the detector's default width
 # (benchmarks/README.md, anomaly.py).
@@ -96,7 +97,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
     ----------
     offset_ : float
         ``decision_function(X) = score_samples(X) - offset_``: rows scoring
-        below it are outliers.
+        below it are outliers. Set from the training rows' scores by ``fit``,
+        and by each ``partial_fit`` call from the scores of the rows it was
+        given, by the network as that call left it.
 
     code_location_ : ndarray of shape (n_codes,)
         Mean of the training rows' codes.
@@ -180,15 +183,26 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         # The base stores the scaling's offset as offset_; a detector's offset_
         # is the decision function's (scikit-learn's convention).
         self.scaling_offset_ = self.offset_
-        X = self._check_X(X)
-        codes = self._encode(X)
+        self._set_threshold(X)
+
+    def _after_pass(self, X):
+        # After a partial_fit pass: the code statistics and the threshold of
+        # the network as that pass left it, on the rows of the pass.
+        self._set_threshold(X)
+
+    def _set_threshold(self, X):
+        """The code statistics, ``code_scale_`` and ``offset_``, from the
+        training rows ``X`` (read a block at a time if streamed)."""
+        codes = self.transform(X)
         covariance = EmpiricalCovariance().fit(codes.astype(np.float64))
         self.code_location_ = covariance.location_
         self.code_precision_ = covariance.get_precision()
-        errors = -self._error_scores(X, codes)
-        distances = self._code_distances(codes)
-        # The distance in the errors' units: its spread over the training rows
+        # The reconstruction errors alone first (code_scale_ 0), then the
+        # distance in the errors' units: its spread over the training rows
         # (median absolute deviation) becomes code_weight times theirs.
+        self.code_scale_ = 0.0
+        errors = -self.score_samples(X)
+        distances = self._code_distances(codes)
         spread = _mad(distances)
         self.code_scale_ = (
             float(self.code_weight * _mad(errors) / spread) if spread > 0 else 0.0
@@ -272,6 +286,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
                 scores -= self.code_scale_ * self._code_distances(codes)
         return scores
 
+    @blockwise
     def feature_errors(self, X):
         """Squared reconstruction error of each feature of each row.
 
@@ -287,6 +302,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -295,6 +312,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         """
         return self._feature_errors(self._check_X(X))
 
+    @blockwise
     def score_samples(self, X):
         """Opposite of the anomaly score: minus the mean squared reconstruction
         error of each row, in the scaled units (see :meth:`feature_errors`),
@@ -306,6 +324,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------
@@ -343,12 +363,15 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         """
         return np.where(self.decision_function(X) < 0, -1, 1)
 
+    @blockwise
     def reconstruct(self, X):
         """Reconstruct ``X``: encode, then decode, in the units of the data.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------

@@ -71,8 +71,8 @@ class KerasPersistenceMixin:
         -------
         estimator : instance of cls
             Ready for ``transform``, ``inverse_transform``, ``score``; its
-            ``history_`` is empty and ``n_iter_`` is 0. ``fit`` trains a new
-            model from scratch.
+            ``history_`` is empty, ``n_iter_`` and ``n_samples_seen_`` are 0.
+            ``fit`` trains a new model from scratch.
         """
         from skae._keras import _build, _saving
 
@@ -88,7 +88,7 @@ class KerasPersistenceMixin:
         est.offset_, est.scale_ = np.zeros(n_features), np.ones(n_features)
         est._output_scale_ = est.scale_
         est.n_features_in_ = n_features
-        est.history_, est.n_iter_ = {}, 0
+        est.history_, est.n_iter_, est.n_samples_seen_ = {}, 0, 0
         return est
 
     def __getstate__(self):

@@ -23,7 +23,7 @@ SHARED_BOUNDS = 0.5
 QUANTILE_ROWS = 2048
 
 
-def resolve_scaling(X, scaling):
+def resolve_scaling(X, scaling, summary=None):
     """The scaling ``fit`` applies: ``scaling`` itself, or for ``"auto"``
     ``"global"`` when the features share their units (pixels) and
     ``"minmax"`` when they do not (a table of mixed units).
@@ -31,21 +31,25 @@ def resolve_scaling(X, scaling):
     Per-feature min-max scaling divides a near-constant feature (an image's
     border) by its tiny range, so noise of a given size in the data's units
     becomes huge in the network's; one range for all pixels keeps them
-    comparable (benchmarks/README.md, design measurement D14).
+    comparable (benchmarks/README.md, design measurement D14). A streamed X
+    comes with its ``summary`` (skae._streaming.summarize).
     """
     if scaling != "auto":
         return scaling
-    return "global" if shares_units(X) else "minmax"
+    return "global" if shares_units(X, summary) else "minmax"
 
 
-def shares_units(X):
+def shares_units(X, summary=None):
     """Whether the features of X look like one quantity in one unit: the
     varying ones span about the same range and share its bounds."""
     with np.errstate(over="ignore", invalid="ignore"):
-        low = X.min(axis=0).astype(np.float64)
-        high = X.max(axis=0).astype(np.float64)
+        if summary is None:
+            low = X.min(axis=0).astype(np.float64)
+            high = X.max(axis=0).astype(np.float64)
+            rows = X[:: max(1, len(X) // QUANTILE_ROWS)]
+        else:
+            low, high, rows = summary.low, summary.high, summary.quantile_rows
         spread = high - low
-        rows = X[:: max(1, len(X) // QUANTILE_ROWS)]
         q10, q90 = np.quantile(rows, [0.1, 0.9], axis=0)
     varying = q90 > q10
     if not varying.any():  # only rare values: judge by every non-constant one
@@ -61,30 +65,46 @@ def shares_units(X):
     return bool(same_range and same_bounds)
 
 
-def scaling_params(X, scaling):
+def scaling_params(X, scaling, summary=None):
     """Per-feature float64 ``offset`` and ``scale`` mapping X to the network's
     units (with ``scaling="minmax"``, each feature exactly onto [0, 1]; with
     ``"global"``, the whole of X onto [0, 1]), and which features are
     constant. Raises if float64 cannot hold them, or, with no scaling, if
-    float32 (the network's precision) cannot hold X."""
+    float32 (the network's precision) cannot hold X. A streamed X comes with
+    its ``summary`` (skae._streaming.summarize), which is used instead."""
+    if summary is not None:
+        return _params_from(scaling, summary.low, summary.high, summary)
     if scaling is None:
         _check_fits_float32(X)
         n = X.shape[1]
         return np.zeros(n), np.ones(n), np.zeros(n, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        low = X.min(axis=0).astype(np.float64)
+        high = X.max(axis=0).astype(np.float64)
+    return _params_from(scaling, low, high, X)
+
+
+def _params_from(scaling, low, high, X):
+    """The scaling from the features' ``low`` and ``high``, and the mean and
+    standard deviation (``"standard"``) of ``X`` (or of its summary)."""
+    if scaling is None:
+        _check_fits_float32(np.array([low.min(), high.max()]))
+        n = len(low)
+        return np.zeros(n), np.ones(n), np.zeros(n, dtype=bool)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if scaling == "minmax":
-            offset = X.min(axis=0).astype(np.float64)
-            spread = X.max(axis=0).astype(np.float64) - offset
+            offset = low
+            spread = high - offset
         elif scaling == "global":
-            low = X.min(axis=0).astype(np.float64)
-            high = X.max(axis=0).astype(np.float64)
-            spread = np.full(X.shape[1], high.max() - low.min())
+            spread = np.full(len(low), high.max() - low.min())
             # A constant feature keeps its own offset, so that it is
             # reconstructed as its constant; the others share the lowest.
             offset = np.where(high > low, low.min(), low)
-        else:
+        elif isinstance(X, np.ndarray):
             offset = X.mean(axis=0, dtype=np.float64)
             spread = X.std(axis=0, dtype=np.float64)
+        else:
+            offset, spread = X.mean, X.std
         # A constant feature is passed through shifted, not divided by zero (as
         # scikit-learn's scalers do), and reconstructed as that constant.
         constant = ~(high > low) if scaling == "global" else ~(spread > 0)
@@ -95,7 +115,7 @@ def scaling_params(X, scaling):
         raise ValueError(
             f"scaling={scaling!r} cannot scale X: a feature's {what} is too "
             "large, or too small to divide by, for float64 (X spans "
-            f"[{X.min():.3g}, {X.max():.3g}]). "
+            f"[{low.min():.3g}, {high.max():.3g}]). "
             "Expected values between about 1e-300 and 1e300 in magnitude "
             "(1e150 with 'standard'); rescale X, e.g. by a power of ten."
         )

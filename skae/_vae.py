@@ -12,6 +12,7 @@ from skae._base import BaseAutoencoder
 from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skae._params import with_shared_parameters
 from skae._scaling import scale_rows
+from skae._streaming import ScaledRange, blockwise
 
 _LOSS = SHARED_PARAMETERS[
     SHARED_PARAMETERS.index("    loss : ") : SHARED_PARAMETERS.index("    optimizer : ")
@@ -187,6 +188,10 @@ class VariationalAutoencoder(BaseAutoencoder):
     def _assemble(self, encoder, decoder, Xs, seeds):
         from skae._keras import _vae
 
+        # A streamed fit's data is not in memory: the decoder's starting means
+        # and variances come from the summary's evenly spaced rows.
+        if isinstance(Xs, ScaledRange):
+            Xs = Xs.rows
         return _vae.assemble(
             encoder,
             decoder,
@@ -316,6 +321,7 @@ class VariationalAutoencoder(BaseAutoencoder):
                 x_mean += rng.standard_normal(x_mean.shape) * np.exp(0.5 * log_var)
         return x_mean * self._output_scale_ + self.offset_
 
+    @blockwise
     def score_samples(self, X):
         """Importance-weighted estimate of each row's log-likelihood, in nats,
         in the units of the data.
@@ -323,6 +329,8 @@ class VariationalAutoencoder(BaseAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            A memory map or ``h5py`` dataset is read a block at a time;
+            the result is in memory.
 
         Returns
         -------

@@ -17,6 +17,7 @@ SCRIPTS = [
     "conv_autoencoder.py",
     "outlier_comparison.py",
     "vae.py",
+    "partial_fit_chunks.py",
 ]
 
 

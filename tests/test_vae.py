@@ -153,6 +153,23 @@ def test_set_output_pandas_gives_named_codes(fitted, rows):
     ]
 
 
+def test_memory_mapped_fit_and_partial_fit(rows, tmp_path):
+    """A memory map streams (the decoder starts from the summary's rows), is
+    scored a block at a time like the array, and partial_fit adds passes."""
+    path = tmp_path / "rows.npy"
+    np.save(path, rows)
+    mapped = np.load(path, mmap_mode="r")
+    vae = VariationalAutoencoder(**SHORT).fit(mapped)
+    assert np.isfinite(vae.history_["loss"]).all()
+    np.testing.assert_allclose(
+        vae.score_samples(mapped), vae.score_samples(rows), rtol=1e-6
+    )
+    vae.partial_fit(rows[:100]).partial_fit(rows[100:200])
+    assert vae.n_samples_seen_ == len(rows) + 200
+    assert len(vae.history_["kl"]) == vae.n_iter_
+    assert np.isfinite(vae.score_samples(rows)).all()
+
+
 @pytest.mark.parametrize(
     "params, match",
     [

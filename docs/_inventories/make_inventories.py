@@ -101,6 +101,7 @@ INVENTORIES = {
                     "sklearn.base.TransformerMixin",
                     "sklearn.decomposition.PCA",
                     "sklearn.decomposition.KernelPCA",
+                    "sklearn.decomposition.IncrementalPCA",
                     "sklearn.exceptions.ConvergenceWarning",
                     "sklearn.exceptions.InconsistentVersionWarning",
                     "sklearn.model_selection.GridSearchCV",

@@ -128,6 +128,11 @@ class Autoencoder(keras.Model):
         return loss
 
     def train_step(self, data):
+        if isinstance(data, dict) and "block" in data:  # a streamed block of rows
+            from skae._keras._stream import train_block
+
+            size, shuffle = self.epoch_data.batch_size, self.epoch_data.shuffle
+            return train_block(self, data["block"], size, shuffle)
         if not (isinstance(data, dict) and "train_rows" in data):
             return _across_workers(super().train_step(_with_targets(data)))
         import tensorflow as tf

@@ -30,8 +30,15 @@ def train(
     verbose,
     callbacks=(),
     jit_compile="auto",
+    stream=None,
+    resume=False,
 ):
     """Compile and fit ``model`` on rows of the tensor ``X``; return the history.
+
+    With a ``stream`` (skae._keras._stream.Stream), ``X`` and the indices are
+    unused: the model trains a block of the stream per step. With ``resume``,
+    a model compiled before keeps its optimizer and the optimizer's state
+    (``partial_fit``).
 
     Under a ``tf.distribute`` strategy other than the default one (the caller's
     ``with strategy.scope():``), Keras's own per-batch loop trains on a
@@ -42,28 +49,61 @@ def train(
     validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
     and the best weights seen are kept, as in scikit-learn's MLP.
     """
-    batch_size = min(batch_size, len(train_idx))
-    # Keras's steps_per_execution would cut the per-batch cost under a
-    # strategy, but its multi-step loop fails under MirroredStrategy ("You
-    # must feed a value for placeholder tensor", Keras 3.15).
-    model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate),
-        loss=loss,
-        jit_compile=jit_compile,
-    )
-    _build_state(model, tf.gather(X, train_idx[:2]))
+    n_train = len(train_idx) if stream is None else stream.plan.n_train
+    batch_size = min(batch_size, n_train)
+    if not (resume and model.compiled):
+        # Keras's steps_per_execution would cut the per-batch cost under a
+        # strategy, but its multi-step loop fails under MirroredStrategy ("You
+        # must feed a value for placeholder tensor", Keras 3.15).
+        model.compile(
+            optimizer=make_optimizer(optimizer, learning_rate),
+            loss=loss,
+            jit_compile=jit_compile,
+        )
+        sample = tf.gather(X, train_idx[:2]) if stream is None else stream.sample()
+        _build_state(model, sample)
+    # A block step takes its rows as an input, not captured: its traced
+    # function is kept on the model and serves the next partial_fit pass with
+    # the same batches (a trace costs more than a small chunk's pass).
+    step_key = None if stream is None else (batch_size, bool(shuffle))
+    if getattr(model, "_skae_step_key", None) != step_key:
+        model.train_function = None
+    validates = len(val_idx) if stream is None else stream.plan.n_val
     all_callbacks = fit_callbacks(
         callbacks,
-        monitor="val_loss" if len(val_idx) else "loss",
+        monitor="val_loss" if validates else "loss",
         tol=tol,
         n_iter_no_change=n_iter_no_change,
         epochs=epochs,
         verbose=verbose,
+        rows=n_train if stream is not None else None,
+        block_rows=stream.plan.rows_per_block if stream is not None else None,
     )
     tf_logger = tf.get_logger()
     tf_logger.addFilter(_keep_retracing_quiet)
     try:
-        if tf.distribute.has_strategy():
+        if stream is not None and tf.distribute.has_strategy():
+            # Keras's per-batch loop, which the strategy splits, over the
+            # stream's blocks cut into global batches.
+            history = model.fit(
+                stream.batches(stream.training(), batch_size),
+                validation_data=stream.batches(stream.validation(), batch_size),
+                epochs=epochs,
+                shuffle=False,
+                callbacks=all_callbacks,
+                verbose=0,
+            )
+        elif stream is not None:
+            with model.training_on(None, batch_size=batch_size, shuffle=shuffle):
+                history = model.fit(
+                    stream.training(),
+                    validation_data=stream.validation(),
+                    epochs=epochs,
+                    shuffle=False,  # the stream shuffles, and the model each block
+                    callbacks=all_callbacks,
+                    verbose=0,
+                )
+        elif tf.distribute.has_strategy():
             history = model.fit(
                 _batches(X, train_idx, batch_size, shuffle=shuffle, seed=model.seed),
                 # The validation rows in one batch, as the epoch step takes
@@ -91,14 +131,20 @@ def train(
         # not the model Keras gave them: it would be pickled and cloned with them.
         for callback in callbacks:
             callback.set_model(None)
-        # The traced step holds the training data; a fitted model must not.
-        model.train_function = None
+        # The traced epoch step holds the training data; a fitted model must
+        # not. A block step holds none.
+        if step_key is None:
+            model.train_function = None
+        model._skae_step_key = step_key
         # TensorFlow's eager kernel cache keeps an entry for every op with
         # per-fit attributes (each new variable's handle, the dataset's ops) for
         # the life of the process, so memory grew with every fit
         # (benchmarks/README.md, D8). Keras's clear_session clears it the same
-        # way; dropped kernels are rebuilt on their next call.
-        context.context().clear_kernel_cache()
+        # way; dropped kernels are rebuilt on their next call. A partial_fit
+        # pass adds no entries (same variables, same step) and keeps them: the
+        # rebuild took most of a small pass.
+        if not resume:
+            context.context().clear_kernel_cache()
         tf_logger.removeFilter(_keep_retracing_quiet)
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 
