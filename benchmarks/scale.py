@@ -18,8 +18,8 @@ once to .npy files under --data (one per row count).
    and keeping the memory map's pages.
 4. ``large``: one streamed epoch over --large rows (default 8 000 000: 25 GB
    of float32, more than the machine's memory), with --large-batch-size
-   (default 1024, not the estimator's 32: an epoch of 8 million rows at
-   batch 32 takes most of an hour on 2 shared cores).
+   (default 1024, not the estimator's 32; ``--large-batch-size 32`` runs the
+   defaults: 10 million rows took 692 s, see benchmarks/README.md).
 
     python benchmarks/scale.py throughput curve design large --data /work/scale-data
     python benchmarks/scale.py report  # table and benchmarks/images/scale.png
