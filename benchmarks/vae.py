@@ -11,9 +11,11 @@ images (continuous data, so that a density is defined):
 - samples: a ``LogisticRegression`` trained on the real training images
   classifies 1 000 samples of each model; reported are the mean top-class
   probability and the number of classes among the samples' predicted labels.
-  The VAE's samples are its decoder's means at codes drawn from the prior
-  (``sample``); PCA's are codes drawn from a Gaussian fitted to the training
-  codes (mean and covariance), decoded with ``inverse_transform``.
+  The VAE's samples are its decoder's means at codes drawn from its prior
+  (``sample``; by default the Gaussian mixture fitted after training to the
+  training rows' posteriors, ``--prior standard`` for ``N(0, I)``: the same
+  network either way); PCA's are codes drawn from a Gaussian fitted to the
+  training codes (mean and covariance), decoded with ``inverse_transform``.
 
 First (``ppca``), a linear VAE (``hidden_layer_sizes=()``,
 ``output_activation="linear"``) on data drawn from a probabilistic PCA model,
@@ -32,7 +34,11 @@ Writes ``benchmarks/images/vae_<dataset>.png``: samples of the VAE and of the
 PCA Gaussian at the largest code size measured.
 
     python benchmarks/vae.py [--dataset notmnist digits] [--encoding-dims 2 16 32]
-                             [--beta 6]
+                             [--beta 6] [--prior standard] [--compare-priors]
+
+``--compare-priors`` also scores each trained network under ``N(0, I)`` and
+mixture priors of 1, 10 and 30 components (log-likelihood, samples, the
+prior's fit time).
 """
 
 import argparse
@@ -137,7 +143,7 @@ def judge(classifier, samples):
     return proba.max(axis=1).mean(), len(np.unique(proba.argmax(axis=1)))
 
 
-def run(name, dims, params):
+def run(name, dims, params, compare_priors=False):
     data = load(name)
     if data is None:
         return []
@@ -191,8 +197,28 @@ def run(name, dims, params):
             flush=True,
         )
         pictures = (k, vae_samples, gauss_samples, side)
+        if compare_priors:
+            priors(vae, X_train, X_test, classifier)
     draw(name, *pictures)
     return rows
+
+
+def priors(vae, X_train, X_test, classifier):
+    """The same trained network under other priors: ``N(0, I)`` and mixtures
+    of 1, 10 and 30 full Gaussians refitted to its training codes."""
+    choices = [("standard", 1), *(("mixture", n) for n in (1, 10, 30))]
+    for prior, n_components in choices:
+        vae.set_params(prior=prior, n_prior_components=n_components)
+        start = time.perf_counter()
+        vae._fit_prior(X_train)
+        seconds = time.perf_counter() - start
+        top, classes = judge(classifier, vae.sample(N_SAMPLES, random_state=0))
+        label = "N(0, I)" if prior == "standard" else f"{n_components} full"
+        print(
+            f"    prior {label:8s}: VAE {vae.score(X_test):8.1f} nats, top-class "
+            f"{top:.3f} ({classes} classes); prior fit {seconds:.1f} s",
+            flush=True,
+        )
 
 
 def draw(name, k, vae_samples, gauss_samples, side):
@@ -233,8 +259,22 @@ def main():
     parser.add_argument(
         "--beta", type=float, help="the VAEs' beta (default: the estimator's)"
     )
+    parser.add_argument(
+        "--prior",
+        choices=["mixture", "standard"],
+        help="the VAEs' prior (default: the estimator's)",
+    )
+    parser.add_argument(
+        "--compare-priors",
+        action="store_true",
+        help="also score each trained VAE under other priors",
+    )
     args = parser.parse_args()
-    params = {} if args.beta is None else {"beta": args.beta}
+    params = {
+        name: value
+        for name, value in (("beta", args.beta), ("prior", args.prior))
+        if value is not None
+    }
     print(
         f"skae {skae.__version__}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs"
@@ -244,7 +284,7 @@ def main():
     rows = []
     for name in args.dataset:
         if name != "ppca":
-            rows += run(name, args.encoding_dims, params)
+            rows += run(name, args.encoding_dims, params, args.compare_priors)
     print(
         "\n| data | k | PCA log-lik. | VAE log-lik. | VAE - PCA | PCA fit | "
         "VAE fit (epochs) | top-class prob. VAE / PCA Gaussian | classes VAE |"

@@ -45,7 +45,8 @@ print(f"| VariationalAutoencoder   | {vae.score(X_test):32.1f} |")
 print(f"| PCA (probabilistic)      | {pca.score(X_test):32.1f} |")
 
 # %%
-# New digits: codes drawn from the prior, decoded (the decoder's means).
+# New digits: codes drawn from the prior (by default a Gaussian mixture fitted
+# to the training rows' codes after training), decoded (the decoder's means).
 fig, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
 SampleGridDisplay.from_estimator(vae, image_shape=(8, 8), n_samples=32, n_cols=8, ax=ax)
 save(fig, args, "vae_samples.png")

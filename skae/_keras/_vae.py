@@ -1,7 +1,7 @@
 """The variational autoencoder's Keras side: the encoder's two heads, the
 reparameterised model whose loss is the negative ELBO, the decoder's learnt
 noise scale, the KL warm-up, and the compiled importance-weighted
-log-likelihood."""
+log-likelihood under a Gaussian-mixture prior over the codes."""
 
 import functools
 import math
@@ -260,10 +260,11 @@ def decoder_log_variance(model):
     return np.log(layer.min_variance + np.exp(raw))
 
 
-def log_likelihood(model, Xs, eps):
+def log_likelihood(model, Xs, eps, prior):
     """Importance-weighted estimate of ``log p(x)`` of each scaled row, in
     nats, with the codes ``mean + std * eps`` of each row (``eps`` of shape
-    ``(n_samples, encoding_dim)``, the same for every row).
+    ``(n_samples, encoding_dim)``, the same for every row) and the prior
+    ``(weights, means, covariances)``, a Gaussian mixture over the codes.
 
     Each compiled call takes a block of a fixed number of rows (the last one
     padded), so a row's estimate does not depend on the rows beside it.
@@ -272,13 +273,28 @@ def log_likelihood(model, Xs, eps):
     block = max(1, CODES_PER_CALL // n_samples)
     function = _iwae_function(model, block, n_features)
     eps = tf.constant(eps, tf.float32)
+    prior = [tf.constant(a, tf.float32) for a in _whitened_mixture(*prior)]
     out = []
     for start in range(0, len(Xs), block):
         rows = np.zeros((block, n_features), np.float32)
         chunk = Xs[start : start + block]
         rows[: len(chunk)] = chunk
-        out.append(function(rows, eps).numpy()[: len(chunk)])
+        out.append(function(rows, eps, *prior).numpy()[: len(chunk)])
     return np.concatenate(out) if out else np.zeros(0, np.float32)
+
+
+def _whitened_mixture(weights, means, covariances):
+    """A Gaussian mixture as ``log_norms`` (each component's log weight and
+    log normalising constant), ``means`` and ``whiten`` (the Cholesky factors
+    of the precisions, as ``GaussianMixture.precisions_cholesky_``), so that
+    a component's log density at ``z`` is ``log_norm - |(z - mean) @
+    whiten| ** 2 / 2``; computed in float64."""
+    dim = means.shape[1]
+    roots = np.linalg.cholesky(covariances)
+    whiten = np.linalg.inv(roots).transpose(0, 2, 1)
+    log_det = np.log(np.diagonal(whiten, axis1=1, axis2=2)).sum(axis=1)
+    log_norms = np.log(weights) + log_det - 0.5 * dim * LOG_2PI
+    return log_norms, means, whiten
 
 
 def _iwae_function(model, block, n_features):
@@ -292,6 +308,9 @@ def _iwae_function(model, block, n_features):
                 input_signature=[
                     tf.TensorSpec((block, n_features), tf.float32),
                     tf.TensorSpec((None, None), tf.float32),
+                    tf.TensorSpec((None,), tf.float32),
+                    tf.TensorSpec((None, None), tf.float32),
+                    tf.TensorSpec((None, None, None), tf.float32),
                 ],
             ),
         }
@@ -299,7 +318,7 @@ def _iwae_function(model, block, n_features):
     return functions[block]
 
 
-def _iwae(model, x, eps):
+def _iwae(model, x, eps, log_norms, means, whiten):
     encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
     stats = encoder(x, training=False)
     mean, log_var = ops.split(stats, 2, axis=-1)
@@ -316,7 +335,14 @@ def _iwae(model, x, eps):
         log_likelihood_terms(model.likelihood, x[:, None, :], x_mean, decoder_log_var),
         axis=-1,
     )
-    log_pz = -0.5 * ops.sum(ops.square(codes) + LOG_2PI, axis=-1)
+    # log p(z) under the prior mixture: each component's whitened distance.
+    whitened = ops.einsum("nd,kde->nke", flat, whiten) - ops.einsum(
+        "kd,kde->ke", means, whiten
+    )
+    log_pz = ops.logsumexp(
+        log_norms - 0.5 * ops.sum(ops.square(whitened), axis=-1), axis=-1
+    )
+    log_pz = ops.reshape(log_pz, (rows, n_samples))
     log_qz = -0.5 * ops.sum(
         ops.square(eps)[None, :, :] + LOG_2PI + log_var[:, None, :], axis=-1
     )

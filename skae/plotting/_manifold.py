@@ -13,8 +13,9 @@ class LatentManifoldDisplay(_AutoencoderDisplayMixin):
     Keras's variational autoencoder example draws this picture: each cell of
     the grid is ``inverse_transform`` of the code at its place in the plane,
     so the picture shows how the images change along each code unit. For a
-    :class:`~skae.VariationalAutoencoder`, whose prior is ``N(0, I)``, the
-    default grid spans two prior standard deviations each way.
+    :class:`~skae.VariationalAutoencoder`, whose KL term pulls the codes
+    towards ``N(0, I)``, the default grid spans two standard deviations of
+    that prior each way.
 
     It is recommended to use :meth:`from_estimator` to create the display. All
     parameters are stored as attributes.
