@@ -134,10 +134,14 @@ def test_mixture_prior_fits_the_training_codes_and_scores_higher(fitted, rows):
     assert mixture.score(rows[300:]) > standard.score(rows[300:])
 
 
-def test_mixture_prior_has_at_most_one_component_per_ten_rows(rows):
+def test_mixture_prior_has_a_component_per_ten_rows_or_per_code_width(rows):
     vae = VariationalAutoencoder(**SHORT, early_stopping=False).fit(rows[:25])
     assert vae.prior_weights_.shape == (2,)
     assert np.isfinite(vae.score_samples(rows[:5])).all()
+    # A full covariance of 32 units needs 33 rows: 3 components for 100.
+    wide = {**SHORT, "encoding_dim": 32, "epochs": 1}
+    vae = VariationalAutoencoder(**wide).fit(rows[:100])
+    assert vae.prior_weights_.shape == (3,)
 
 
 def test_mixture_prior_of_many_rows_reads_evenly_spaced_ones(
