@@ -183,17 +183,23 @@ def adam_options(options):
 
 def fitted(k, X, label):
     """``AutoencoderTransformer(k, random_state=0, **candidate)`` fitted on X
-    (a candidate may set another ``random_state``);
+    (a candidate may set another ``random_state``), ``BEFORE`` under every
+    candidate but "defaults";
     a candidate of ``BY_ROWS`` takes the number of training rows."""
     if label in BY_ROWS:
         keywords = BY_ROWS[label](len(X) - max(1, round(0.1 * len(X))))
     else:
         keywords = {**CANDIDATES, **ELSEWHERE_EXTRA}[label]()
+    if label != "defaults":  # measured against the defaults before session 13
+        keywords = {**BEFORE, **keywords}
     with adam_options(keywords.pop("adam", None)):
         keywords = {"random_state": 0, **keywords}  # another seed: the noise
         return skae.AutoencoderTransformer(k, **keywords).fit(X)
 
 
+# The training defaults before session 13 (D15): every candidate but "defaults"
+# (skae's current ones) is expressed against them.
+BEFORE = {"loss": "mse", "batch_size": 32}
 OLD = "0.1.0 defaults"
 N_LETTERS = 8000 - 800  # training rows of the letters' fits (10 % validate)
 CANDIDATES = {  # label: keywords of a fresh fit (callbacks are stateful)
@@ -230,6 +236,7 @@ CANDIDATES = {  # label: keywords of a fresh fit (callbacks are stateful)
         f"defaults, activation={name}": (lambda name=name: {"activation": name})
         for name in ("elu", "gelu", "selu", "tanh")
     },
+    "D15 defaults": lambda: {},  # BEFORE: loss="mse", batch_size=32
     "defaults, BCE": lambda: {"loss": "binary_crossentropy"},
     "defaults, random_state=1": lambda: {"random_state": 1},
     "defaults, random_state=2": lambda: {"random_state": 2},
