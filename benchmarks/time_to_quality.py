@@ -8,7 +8,10 @@ at most 0.45x PCA(16)'s test MSE in no more time than skae 0.1.0's defaults
 1e-3) take. The machine is shared, so every candidate is timed alternately with
 0.1.0's defaults in the same process, and the table gives medians over
 ``--repeats`` rounds: fit time, its ratio to 0.1.0's in the same round, epochs
-to early stop, seconds per epoch, and test MSE / PCA's.
+to early stop, seconds per epoch, and test MSE / PCA's. "defaults" are skae's
+current ones; every other candidate, 0.1.0's included, is written against the
+training defaults before session 13 (``BEFORE``: squared error, batch 32), as it
+was measured.
 
 ``--elsewhere`` also fits the candidates that change the training schedule (or
 those it names) on the tables of ``scaling.py`` (codes 2, 4, 8; test MSE in
