@@ -103,9 +103,6 @@ class BaseAutoencoder(
         else:
             Xs = ScaledRange(summary, offset, scale)
         output_activation = self._output_activation(Xs)
-        # partial_fit's first call: later calls may bring rows outside [0, 1].
-        one_pass = getattr(self, "_one_pass", False)
-        self._fit_loss = self._resolve_loss(Xs, output_activation, one_pass)
         self._check_loss(Xs, output_activation)
         seed = fit_seed(self.random_state)
 
@@ -116,6 +113,8 @@ class BaseAutoencoder(
             X.shape[1], image_shape, output_activation, seeds
         )
         model = self._assemble(encoder, decoder, Xs, seeds)
+        # partial_fit's first call: one pass over all the rows given.
+        one_pass = getattr(self, "_one_pass", False)
         rng = np.random.default_rng(seed)
         stream = X_train = train_idx = val_idx = None
         if summary is not None:
@@ -186,7 +185,7 @@ class BaseAutoencoder(
             X_train,
             train_idx=train_idx,
             val_idx=val_idx,
-            loss=self._trained_loss(),
+            loss=self.loss,
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
             epochs=self.epochs if epochs is None else epochs,
@@ -199,7 +198,6 @@ class BaseAutoencoder(
             jit_compile=self.jit_compile,
             stream=stream,
             resume=epochs is not None,
-            full_fit=epochs is None,
         )
         if not all(np.isfinite(v).all() for v in history.values()):
             raise ValueError(
@@ -269,7 +267,7 @@ class BaseAutoencoder(
         offset, scale = self._scaling_offset, self.scale_
         if is_streamed(X):
             n_samples, _ = check_streamed(self, X, reset=False, min_samples=1)
-            if self._trained_loss() == "binary_crossentropy":
+            if self.loss == "binary_crossentropy":
                 # The targets must stay in [0, 1] under the first call's scaling.
                 summary = summarize(X, moments=False)
                 self._check_loss(ScaledRange(summary, offset, scale), "sigmoid")
@@ -279,7 +277,7 @@ class BaseAutoencoder(
             X = self._check_X(X)
             n_samples = X.shape[0]
             Xs = scale_rows(X, offset, scale)
-            if self._trained_loss() == "binary_crossentropy":
+            if self.loss == "binary_crossentropy":
                 self._check_loss(Xs, "sigmoid")  # the sigmoid was checked first
             from skae._keras import _stream, _train
 
@@ -304,30 +302,8 @@ class BaseAutoencoder(
     def _after_pass(self, X):
         """What a subclass updates after a ``partial_fit`` pass over ``X``."""
 
-    def _resolve_loss(self, Xs, output_activation, one_pass=False):
-        """The loss a fit trains with: ``loss="auto"`` is binary cross-entropy
-        for a sigmoid output on scaled data in [0, 1] (images; min-max scaled
-        tables), which reached lower squared errors sooner on 784-pixel letters
-        and none worse on the tables (benchmarks/README.md, D15), else mse, as
-        it is for a model begun by ``partial_fit`` (``one_pass``), whose later
-        rows may fall outside the first call's range."""
-        if self.loss != "auto":
-            return self.loss
-        if one_pass:
-            return "mse"
-        inside = Xs.min() >= 0 and Xs.max() <= 1
-        if self.builder is None and output_activation == "sigmoid" and inside:
-            return "binary_crossentropy"
-        return "mse"
-
-    def _trained_loss(self):
-        """The loss of the fit (``"mse"`` for ``"auto"`` on an estimator that
-        was never fitted, such as one made by ``from_keras``)."""
-        fallback = "mse" if self.loss == "auto" else self.loss
-        return getattr(self, "_fit_loss", fallback)
-
     def _check_loss(self, Xs, output_activation):
-        if self._trained_loss() != "binary_crossentropy":
+        if self.loss != "binary_crossentropy":
             return
         if Xs.min() < 0 or Xs.max() > 1:
             raise ValueError(

@@ -6,12 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skae._base import BaseAutoencoder
-from skae._docs import (
-    NOTES,
-    SHARED_ATTRIBUTES,
-    SHARED_PARAMETERS,
-    with_squared_error_batch_32,
-)
+from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skae._params import with_shared_parameters
 
 
@@ -25,7 +20,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     Parameters
     ----------
-    {with_squared_error_batch_32(SHARED_PARAMETERS)}
+    {SHARED_PARAMETERS}
 
     noise : {{"gaussian", "masking", "salt_pepper"}}, default="gaussian"
         Corruption used while training, in the network's (scaled) units, and
@@ -77,18 +72,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     @with_shared_parameters
     def __init__(
-        self,
-        encoding_dim=16,
-        *,
-        loss="mse",
-        batch_size=32,
-        noise="gaussian",
-        noise_factor=0.35,
-        **shared,
+        self, encoding_dim=16, *, noise="gaussian", noise_factor=0.35, **shared
     ):
-        # loss="auto" and batch_size="auto" made denoising worse at high noise
-        # (benchmarks/README.md, D15): the denoiser keeps the earlier defaults.
-        super().__init__(encoding_dim, loss=loss, batch_size=batch_size, **shared)
+        super().__init__(encoding_dim, **shared)
         self.noise = noise
         self.noise_factor = noise_factor
 

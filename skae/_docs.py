@@ -35,14 +35,10 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         the network's float32. A feature constant in training is passed
         through shifted and reconstructed as that constant.
 
-    loss : {"auto", "mse", "mae", "binary_crossentropy"}, default="auto"
+    loss : {"mse", "mae", "binary_crossentropy"}, default="mse"
         Training loss between the network's output and the (scaled) input.
         ``"binary_crossentropy"`` needs the scaled data in [0, 1] and a sigmoid
-        output (``output_activation="auto"`` gives one there). ``"auto"`` is
-        ``"binary_crossentropy"`` where the output is a sigmoid and the scaled
-        training data lie in [0, 1] (without a ``builder``), ``"mse"``
-        elsewhere and in ``partial_fit``. The loss only trains: ``score``,
-        ``score_samples`` and the Displays measure squared error either way.
+        output (``output_activation="auto"`` gives one there).
 
     optimizer : {"adam", "adadelta", "rmsprop", "sgd"}, default="adam"
         Keras optimizer. ``"adam"`` makes Keras's Adam updates with TensorFlow's
@@ -50,8 +46,7 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
 
     learning_rate : float or "auto", default="auto"
         Step size. ``"auto"`` is 1e-3 for adam and rmsprop, 1.0 for adadelta and
-        1e-2 for sgd; for adam with ``batch_size="auto"`` above 32, the
-        schedule described under ``batch_size``.
+        1e-2 for sgd.
 
     epochs : int, default=200
         Maximum number of passes over the training rows. Running out of them
@@ -59,14 +54,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         triggered) issues a :class:`~sklearn.exceptions.ConvergenceWarning`, as
         does a fit whose loss never improves by ``tol`` after its first epoch.
 
-    batch_size : int or "auto", default="auto"
+    batch_size : int, default=32
         Rows per gradient step (at most the number of training rows).
-        ``"auto"`` is the power of two nearest a 32nd of the training rows,
-        from 32 to 256 (32 up to about 1 450 rows), and 32 in ``partial_fit``.
-        With ``learning_rate="auto"`` and ``optimizer="adam"``, a batch above 32
-        trains at a rate grown with it, 1e-3 * batch / 32, reached by a linear
-        warm-up over 3 epochs, then decayed by cosine to 2 % of it over 32
-        epochs (or over 230 000 rows presented, if that is longer).
 
     shuffle : bool, default=True
         Whether to reshuffle the training rows before each epoch.
@@ -207,17 +196,3 @@ NOTES = """Keras and TensorFlow are imported on the first ``fit`` (or unpickle),
     Pickling stores one ``.keras`` archive of ``model_``; ``encoder_`` and
     ``decoder_`` are taken back out of it on loading, so they keep sharing its
     weights."""
-
-
-def with_squared_error_batch_32(parameters):
-    """``parameters`` (the shared text, or a part of it) for an estimator that
-    keeps ``loss="mse"`` and ``batch_size=32``: ``"auto"`` was measured on the
-    plain autoencoder's reconstructions only, and both made the denoiser worse
-    at high noise on 2 700-row images (benchmarks/README.md, D15)."""
-    return parameters.replace(
-        'loss : {"auto", "mse", "mae", "binary_crossentropy"}, default="auto"',
-        'loss : {"auto", "mse", "mae", "binary_crossentropy"}, default="mse"',
-    ).replace(
-        'batch_size : int or "auto", default="auto"',
-        'batch_size : int or "auto", default=32',
-    )

@@ -10,23 +10,17 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skae._base import BaseAutoencoder
 from skae._denoising import DenoisingAutoencoder
-from skae._docs import (
-    NOTES,
-    SHARED_ATTRIBUTES,
-    SHARED_PARAMETERS,
-    with_squared_error_batch_32,
-)
+from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skae._params import with_shared_parameters
 from skae._streaming import blockwise
 
 # The shared parameters after encoding_dim, with the detector's default width
-# (benchmarks/README.md, anomaly.py) and training defaults (squared error,
-# batch 32: "auto" was not measured on anomaly scores).
-_AFTER_ENCODING_DIM = with_squared_error_batch_32(
-    SHARED_PARAMETERS[SHARED_PARAMETERS.index("hidden_layer_sizes") :].replace(
-        "hidden_layer_sizes : tuple of int, default=(512,)",
-        "hidden_layer_sizes : tuple of int, default=(64,)",
-    )
+# (benchmarks/README.md, anomaly.py).
+_AFTER_ENCODING_DIM = SHARED_PARAMETERS[
+    SHARED_PARAMETERS.index("hidden_layer_sizes") :
+].replace(
+    "hidden_layer_sizes : tuple of int, default=(512,)",
+    "hidden_layer_sizes : tuple of int, default=(64,)",
 )
 
 # The scaling's offset_ is scaling_offset_ here: offset_ is the decision's.
@@ -170,21 +164,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
         encoding_dim="auto",
         *,
         hidden_layer_sizes=(64,),
-        loss="mse",
-        batch_size=32,
         contamination="auto",
         noise=None,
         noise_factor=0.35,
         code_weight=2.0,
         **shared,
     ):
-        super().__init__(
-            encoding_dim,
-            hidden_layer_sizes=hidden_layer_sizes,
-            loss=loss,
-            batch_size=batch_size,
-            **shared,
-        )
+        super().__init__(encoding_dim, hidden_layer_sizes=hidden_layer_sizes, **shared)
         self.contamination = contamination
         self.noise = noise
         self.noise_factor = noise_factor

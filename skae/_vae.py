@@ -39,11 +39,6 @@ _SHARED_PARAMETERS = SHARED_PARAMETERS.replace(
         comparisons each allows.
 
 """,
-).replace(
-    # batch_size="auto" and its schedule were measured for reconstruction, not
-    # for the ELBO: the VAE keeps batches of 32 unless told.
-    'batch_size : int or "auto", default="auto"',
-    'batch_size : int or "auto", default=32',
 )
 _SHARED_ATTRIBUTES = (
     SHARED_ATTRIBUTES.replace(
@@ -206,7 +201,6 @@ class VariationalAutoencoder(BaseAutoencoder):
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
-        "loss": [StrOptions({"mse", "mae", "binary_crossentropy"})],
         "beta": [Interval(Real, 0, None, closed="neither")],
         "kl_warmup": [Interval(Integral, 0, None, closed="left")],
         "min_variance": [Interval(Real, 0, None, closed="neither")],
@@ -220,8 +214,6 @@ class VariationalAutoencoder(BaseAutoencoder):
         self,
         encoding_dim=16,
         *,
-        loss="mse",
-        batch_size=32,
         beta=1.0,
         kl_warmup=0,
         min_variance=1e-6,
@@ -230,7 +222,7 @@ class VariationalAutoencoder(BaseAutoencoder):
         n_importance_samples=100,
         **shared,
     ):
-        super().__init__(encoding_dim, loss=loss, batch_size=batch_size, **shared)
+        super().__init__(encoding_dim, **shared)
         self.beta = beta
         self.kl_warmup = kl_warmup
         self.min_variance = min_variance

@@ -99,7 +99,6 @@ def test_best_epoch_is_the_epoch_whose_weights_are_kept():
         epochs=300,
         n_iter_no_change=3,
         tol=1e-3,
-        loss="mse",  # the validation loss is recomputed below as squared error
         random_state=0,
     ).fit(X)
     assert ae.n_iter_ < 300  # it did stop early

@@ -1,10 +1,6 @@
-"""The optimizers skae trains with, the batch and rate of ``"auto"``, and the
-fused Adam."""
-
-import math
+"""The optimizers skae trains with, and the fused Adam."""
 
 import keras
-import numpy as np
 from keras import ops
 
 # Keras's own defaults leave Adadelta (1e-3) and SGD nearly frozen on the epoch
@@ -12,49 +8,14 @@ from keras import ops
 DEFAULT_LEARNING_RATES = {"adam": 1e-3, "adadelta": 1.0, "rmsprop": 1e-3, "sgd": 1e-2}
 
 
-# batch_size="auto" (benchmarks/README.md, D15, session 13 probes): about 32
-# steps an epoch, in powers of two from 32 to 256; above 32, Adam's rate grows
-# with the batch, warms up over WARMUP_EPOCHS and decays by cosine to FLOOR of
-# it over DECAY_EPOCHS, or over DECAY_ROWS presented if that is longer.
-AUTO_BATCH = (32, 256)
-WARMUP_EPOCHS, DECAY_EPOCHS, DECAY_ROWS, FLOOR = 3, 32, 230_000, 0.02
-
-
-def batch_and_rate(batch_size, learning_rate, optimizer, n_train, *, full_fit):
-    """The batch size and learning rate (a number, "auto" or a Keras schedule)
-    of a fit on ``n_train`` rows; ``"auto"`` is 32 in a ``partial_fit`` pass."""
-    if batch_size != "auto":
-        return batch_size, learning_rate
-    low, high = AUTO_BATCH
-    if not full_fit:
-        return low, learning_rate
-    batch = int(np.clip(2 ** round(math.log2(max(1, n_train) / low)), low, high))
-    if batch == low or optimizer != "adam" or learning_rate != "auto":
-        return batch, learning_rate
-    steps = math.ceil(n_train / batch)
-    peak = DEFAULT_LEARNING_RATES["adam"] * batch / low
-    decay_epochs = max(DECAY_EPOCHS, DECAY_ROWS / n_train)
-    schedule = keras.optimizers.schedules.CosineDecay(
-        peak / 10,
-        round(decay_epochs * steps),
-        alpha=FLOOR,
-        warmup_target=peak,
-        warmup_steps=WARMUP_EPOCHS * steps,
-    )
-    return batch, schedule
-
-
 def make_optimizer(name, learning_rate):
-    """The optimizer called ``name``; ``learning_rate="auto"`` takes its default,
-    a Keras schedule is used as it is."""
+    """The optimizer called ``name``; ``learning_rate="auto"`` takes its default."""
     classes = {
         "adam": FusedAdam,
         "adadelta": keras.optimizers.Adadelta,
         "rmsprop": keras.optimizers.RMSprop,
         "sgd": keras.optimizers.SGD,
     }
-    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
-        return classes[name](learning_rate=learning_rate)
     if learning_rate == "auto":
         learning_rate = DEFAULT_LEARNING_RATES[name]
     return classes[name](learning_rate=float(learning_rate))  # no NumPy scalars

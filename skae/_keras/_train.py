@@ -5,7 +5,7 @@ import tensorflow as tf
 from tensorflow.python.eager import context
 
 from skae._keras._callbacks import fit_callbacks
-from skae._keras._optimizers import batch_and_rate, make_optimizer
+from skae._keras._optimizers import make_optimizer
 
 
 def to_tensor(X):
@@ -32,16 +32,13 @@ def train(
     jit_compile="auto",
     stream=None,
     resume=False,
-    full_fit=True,
 ):
     """Compile and fit ``model`` on rows of the tensor ``X``; return the history.
 
     With a ``stream`` (skae._keras._stream.Stream), ``X`` and the indices are
     unused: the model trains a block of the stream per step. With ``resume``,
     a model compiled before keeps its optimizer and the optimizer's state
-    (``partial_fit``). ``batch_size="auto"`` and ``learning_rate="auto"`` are
-    resolved for ``n_train`` rows (skae._keras._optimizers.batch_and_rate);
-    ``full_fit`` is False for a ``partial_fit`` pass.
+    (``partial_fit``).
 
     Under a ``tf.distribute`` strategy other than the default one (the caller's
     ``with strategy.scope():``), Keras's own per-batch loop trains on a
@@ -53,9 +50,6 @@ def train(
     and the best weights seen are kept, as in scikit-learn's MLP.
     """
     n_train = len(train_idx) if stream is None else stream.plan.n_train
-    batch_size, learning_rate = batch_and_rate(
-        batch_size, learning_rate, optimizer, n_train, full_fit=full_fit
-    )
     batch_size = min(batch_size, n_train)
     if not (resume and model.compiled):
         # Keras's steps_per_execution would cut the per-batch cost under a
