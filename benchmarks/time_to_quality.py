@@ -10,15 +10,26 @@ at most 0.45x PCA(16)'s test MSE in no more time than skae 0.1.0's defaults
 ``--repeats`` rounds: fit time, its ratio to 0.1.0's in the same round, epochs
 to early stop, seconds per epoch, and test MSE / PCA's.
 
-``--elsewhere`` also fits the candidates that change the training schedule on
-the tables of ``scaling.py`` (codes 2, 4, 8; test MSE in standardised units) and
-on the digits, dark-border digits and patches of ``denoising.py`` (code 16,
-test MSE in the data's units).
+``--elsewhere`` also fits the candidates that change the training schedule (or
+those it names) on the tables of ``scaling.py`` (codes 2, 4, 8; test MSE in
+standardised units) and on the digits, dark-border digits and patches of
+``denoising.py`` (code 16, test MSE in the data's units). ``--only`` times only
+the candidates it names (and 0.1.0's defaults); ``--repeats 0`` skips the
+letters.
 
-    python benchmarks/time_to_quality.py [--letters DIR] [--repeats 3] [--elsewhere]
+Candidates that skae's parameters cannot express (Adam's ``epsilon`` and
+``weight_decay``, an optimizer's weight average) set them through an ``"adam"``
+entry of their keywords, which :func:`fitted` hands to the optimizer by wrapping
+``skae._keras._train.make_optimizer`` for the length of the fit (no change to
+skae).
+
+    python benchmarks/time_to_quality.py [--letters DIR] [--repeats 3]
+        [--only LABEL ...] [--elsewhere [LABEL ...]]
 """
 
 import argparse
+import contextlib
+import math
 import os
 import platform
 import statistics
@@ -52,7 +63,139 @@ def plateau():
     ]
 
 
+def plateau_fast():
+    """ReduceLROnPlateau cutting sooner and harder: the rate times 0.3 after 2
+    epochs without an improvement of ``tol``."""
+    import keras
+
+    return [
+        keras.callbacks.ReduceLROnPlateau(
+            monitor="val_loss", factor=0.3, patience=2, min_delta=1e-4
+        )
+    ]
+
+
+def warmup_cosine(peak, warmup=3, horizon=40, floor=0.02):
+    """A rate by epoch: linear warm-up to ``peak`` over ``warmup`` epochs, then
+    cosine decay to ``floor * peak`` at epoch ``horizon``, flat after."""
+    import keras
+
+    def rate(epoch, _):
+        if epoch < warmup:
+            return peak * (epoch + 1) / warmup
+        done = min(1.0, (epoch - warmup) / max(1, horizon - warmup))
+        return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * done)))
+
+    return [keras.callbacks.LearningRateScheduler(rate)]
+
+
+def warmup_exponential(peak, warmup=3, decay=0.9):
+    """A rate by epoch: linear warm-up to ``peak``, then times ``decay`` an epoch."""
+    import keras
+
+    def rate(epoch, _):
+        if epoch < warmup:
+            return peak * (epoch + 1) / warmup
+        return peak * decay ** (epoch - warmup + 1)
+
+    return [keras.callbacks.LearningRateScheduler(rate)]
+
+
+def auto_batch(n_rows, base=32, cap=256):
+    """Issue 12's "auto" batch: max(32, n // 64) capped at 256, and Adam's rate
+    1e-3 scaled by sqrt(batch / 32)."""
+    batch = min(cap, max(base, n_rows // 64))
+    return {"batch_size": batch, "learning_rate": 1e-3 * math.sqrt(batch / base)}
+
+
+def auto_cosine(
+    n_rows, warmup_epochs=3, decay_steps=1200, floor=0.02, power_of_two=False
+):
+    """A candidate "auto" schedule that depends on the rows: batch
+    clip(n // 32, 32, 256) (about 32 steps an epoch once n > 1 024), Adam's
+    rate 1e-3 scaled with it linearly (1e-3 at 32, 8e-3 at 256), reached by a
+    linear warm-up over ``warmup_epochs`` epochs' steps from a tenth of it, then
+    cosine decay by optimizer step to ``floor`` times it after ``decay_steps``
+    steps, flat after. Small tables keep batch 32 and 1e-3, decaying slowly.
+    With ``power_of_two``, the batch is the power of two nearest n / 32."""
+    import keras
+
+    batch = int(np.clip(n_rows // 32, 32, 256))
+    if power_of_two:  # 7 200 rows: 256 rather than 225
+        batch = int(np.clip(2 ** round(math.log2(max(1, n_rows) / 32)), 32, 256))
+    peak = 1e-3 * batch / 32
+    schedule = keras.optimizers.schedules.CosineDecay(
+        peak / 10,
+        decay_steps,
+        alpha=floor,
+        warmup_target=peak,
+        warmup_steps=warmup_epochs * math.ceil(n_rows / batch),
+    )
+    return {"batch_size": batch, "adam": {"learning_rate": schedule}}
+
+
+def auto_large(n_rows, decay_epochs=32, floor=0.02, decay_rows=0):
+    """:func:`auto_cosine` for large fits only: the batch is the power of two
+    nearest n / 32 (32 to 256); at 32 (up to about 1 450 rows) the defaults
+    stay as they are, above it Adam's rate is 1e-3 scaled linearly with the
+    batch, reached by a 3 epochs' warm-up from a tenth of it, then decays by
+    cosine to ``floor`` times it over ``decay_epochs`` epochs' steps, or over
+    ``decay_rows`` rows presented if that is longer (fewer rows, more epochs)."""
+    import keras
+
+    batch = int(np.clip(2 ** round(math.log2(max(1, n_rows) / 32)), 32, 256))
+    if batch == 32:
+        return {}
+    steps = math.ceil(n_rows / batch)
+    decay_epochs = max(decay_epochs, decay_rows / n_rows)
+    peak = 1e-3 * batch / 32
+    schedule = keras.optimizers.schedules.CosineDecay(
+        peak / 10,
+        round(decay_epochs * steps),
+        alpha=floor,
+        warmup_target=peak,
+        warmup_steps=3 * steps,
+    )
+    return {"batch_size": batch, "adam": {"learning_rate": schedule}}
+
+
+@contextlib.contextmanager
+def adam_options(options):
+    """While fitting, skae's Adam takes ``options`` (Keras optimizer keywords)."""
+    from skae._keras import _optimizers, _train
+
+    if not options:
+        yield
+        return
+    original = _train.make_optimizer
+
+    def make(name, learning_rate):
+        rate = _optimizers.DEFAULT_LEARNING_RATES[name]
+        rate = rate if learning_rate == "auto" else float(learning_rate)
+        return _optimizers.FusedAdam(**{"learning_rate": rate, **options})
+
+    _train.make_optimizer = make
+    try:
+        yield
+    finally:
+        _train.make_optimizer = original
+
+
+def fitted(k, X, label):
+    """``AutoencoderTransformer(k, random_state=0, **candidate)`` fitted on X
+    (a candidate may set another ``random_state``);
+    a candidate of ``BY_ROWS`` takes the number of training rows."""
+    if label in BY_ROWS:
+        keywords = BY_ROWS[label](len(X) - max(1, round(0.1 * len(X))))
+    else:
+        keywords = {**CANDIDATES, **ELSEWHERE_EXTRA}[label]()
+    with adam_options(keywords.pop("adam", None)):
+        keywords = {"random_state": 0, **keywords}  # another seed: the noise
+        return skae.AutoencoderTransformer(k, **keywords).fit(X)
+
+
 OLD = "0.1.0 defaults"
+N_LETTERS = 8000 - 800  # training rows of the letters' fits (10 % validate)
 CANDIDATES = {  # label: keywords of a fresh fit (callbacks are stateful)
     OLD: lambda: {"scaling": "minmax", "hidden_layer_sizes": (128,)},
     "defaults": lambda: {},
@@ -82,7 +225,175 @@ CANDIDATES = {  # label: keywords of a fresh fit (callbacks are stateful)
         "learning_rate": 4e-3,
         "callbacks": plateau(),
     },
+    # Session 13 probes.
+    **{
+        f"defaults, activation={name}": (lambda name=name: {"activation": name})
+        for name in ("elu", "gelu", "selu", "tanh")
+    },
+    "defaults, BCE": lambda: {"loss": "binary_crossentropy"},
+    "defaults, random_state=1": lambda: {"random_state": 1},
+    "defaults, random_state=2": lambda: {"random_state": 2},
+    "defaults, BCE, random_state=1": lambda: {
+        "loss": "binary_crossentropy",
+        "random_state": 1,
+    },
+    "batch 128, lr 3e-3, plateau 2 x0.3": lambda: {
+        "batch_size": 128,
+        "learning_rate": 3e-3,
+        "callbacks": plateau_fast(),
+    },
+    "batch 128, warm-up 3 to 3e-3, cosine 40": lambda: {
+        "batch_size": 128,
+        "callbacks": warmup_cosine(3e-3),
+    },
+    "batch 128, warm-up 3 to 5e-3, x0.9 / epoch": lambda: {
+        "batch_size": 128,
+        "callbacks": warmup_exponential(5e-3),
+    },
+    "batch 256, warm-up 3 to 6e-3, cosine 40": lambda: {
+        "batch_size": 256,
+        "callbacks": warmup_cosine(6e-3),
+    },
+    "batch 256, warm-up 3 to 1e-2, cosine 40": lambda: {
+        "batch_size": 256,
+        "callbacks": warmup_cosine(1e-2),
+    },
+    "auto batch (112), lr 1.87e-3": lambda: auto_batch(N_LETTERS),
+    "auto batch (112), lr 1.87e-3, plateau 2 x0.3": lambda: {
+        **auto_batch(N_LETTERS),
+        "callbacks": plateau_fast(),
+    },
+    "batch 128, lr 3e-3, plateau, Adam epsilon 1e-4": lambda: {
+        "batch_size": 128,
+        "learning_rate": 3e-3,
+        "callbacks": plateau(),
+        "adam": {"epsilon": 1e-4},
+    },
+    "batch 128, lr 3e-3, plateau, AdamW decay 0.01": lambda: {
+        "batch_size": 128,
+        "learning_rate": 3e-3,
+        "callbacks": plateau(),
+        "adam": {"weight_decay": 0.01},
+    },
+    **{
+        f"batch 256, warm-up 3 to 1e-2, cosine 40{suffix}": (
+            lambda extra=extra: {
+                "batch_size": 256,
+                "callbacks": warmup_cosine(1e-2),
+                **extra,
+            }
+        )
+        for suffix, extra in {
+            ", AdamW decay 0.01": {"adam": {"weight_decay": 0.01}},
+            ", AdamW decay 0.05": {"adam": {"weight_decay": 0.05}},
+            ", elu": {"activation": "elu"},
+            ", gelu": {"activation": "gelu"},
+            ", BCE": {"loss": "binary_crossentropy"},
+            ", (768,)": {"hidden_layer_sizes": (768,)},
+            ", (1024,)": {"hidden_layer_sizes": (1024,)},
+        }.items()
+    },
+    "batch 256, warm-up 3 to 1e-2, cosine 30": lambda: {
+        "batch_size": 256,
+        "callbacks": warmup_cosine(1e-2, horizon=30),
+    },
+    "batch 512, warm-up 3 to 1.4e-2, cosine 40": lambda: {
+        "batch_size": 512,
+        "callbacks": warmup_cosine(1.4e-2),
+    },
+    **{
+        f"batch {batch}, warm-up 3 to {peak:g}, cosine {horizon}, elu{suffix}": (
+            lambda batch=batch, peak=peak, horizon=horizon, extra=extra: {
+                "batch_size": batch,
+                "activation": "elu",
+                "callbacks": warmup_cosine(peak, horizon=horizon),
+                **extra,
+            }
+        )
+        for batch, peak, horizon, suffix, extra in [
+            (256, 1e-2, 40, ", AdamW decay 0.01", {"adam": {"weight_decay": 0.01}}),
+            (256, 1e-2, 40, ", BCE", {"loss": "binary_crossentropy"}),
+            (256, 1.5e-2, 40, "", {}),
+            (256, 7e-3, 40, "", {}),
+            (256, 1e-2, 30, "", {}),
+            (128, 5e-3, 40, "", {}),
+            (256, 1e-2, 40, ", (640,)", {"hidden_layer_sizes": (640,)}),
+        ]
+    },
+    "batch 256, warm-up 3 to 1e-2, cosine 40, gelu, BCE": lambda: {
+        "batch_size": 256,
+        "activation": "gelu",
+        "callbacks": warmup_cosine(1e-2),
+        "loss": "binary_crossentropy",
+    },
 }
+BY_ROWS = {  # label: keywords of a fresh fit on n training rows
+    "auto cosine": auto_cosine,
+    "auto cosine, elu": lambda n: {**auto_cosine(n), "activation": "elu"},
+    "auto cosine 1800 steps, elu": lambda n: {
+        **auto_cosine(n, decay_steps=1800),
+        "activation": "elu",
+    },
+    "auto cosine, elu, AdamW decay 0.01": lambda n: (
+        lambda keywords: {
+            **keywords,
+            "activation": "elu",
+            "adam": {**keywords["adam"], "weight_decay": 0.01},
+        }
+    )(auto_cosine(n)),
+    "auto cosine, BCE": lambda n: {
+        **auto_cosine(n),
+        "loss": "binary_crossentropy",
+    },
+    "auto cosine, elu, BCE": lambda n: {
+        **auto_cosine(n),
+        "activation": "elu",
+        "loss": "binary_crossentropy",
+    },
+    "auto cosine 900 steps, elu, BCE": lambda n: {
+        **auto_cosine(n, decay_steps=900),
+        "activation": "elu",
+        "loss": "binary_crossentropy",
+    },
+    "auto (power of 2) cosine 900 steps, elu, BCE": lambda n: {
+        **auto_cosine(n, decay_steps=900, power_of_two=True),
+        "activation": "elu",
+        "loss": "binary_crossentropy",
+    },
+    "auto (power of 2) cosine 900 steps, elu": lambda n: {
+        **auto_cosine(n, decay_steps=900, power_of_two=True),
+        "activation": "elu",
+    },
+    "auto (power of 2) cosine 900 steps, BCE": lambda n: {
+        **auto_cosine(n, decay_steps=900, power_of_two=True),
+        "loss": "binary_crossentropy",
+    },
+    "auto, large fits only": auto_large,
+    "auto, large fits only, BCE": lambda n: {
+        **auto_large(n),
+        "loss": "binary_crossentropy",
+    },
+    "auto, large fits only, cosine over 230 000 rows, BCE": lambda n: {
+        **auto_large(n, decay_rows=230_000),
+        "loss": "binary_crossentropy",
+    },
+    "auto, large fits only, cosine over 230 000 rows, BCE, random_state=1": (
+        lambda n: {
+            **auto_large(n, decay_rows=230_000),
+            "loss": "binary_crossentropy",
+            "random_state": 1,
+        }
+    ),
+    "auto, large fits only, cosine over 230 000 rows": lambda n: auto_large(
+        n, decay_rows=230_000
+    ),
+    "auto, large fits only, elu, BCE": lambda n: {
+        **auto_large(n),
+        "activation": "elu",
+        "loss": "binary_crossentropy",
+    },
+}
+CANDIDATES.update(dict.fromkeys(BY_ROWS))  # listed; fitted() calls BY_ROWS
 ELSEWHERE = (  # the schedules, with and without the wider layer
     "defaults",
     "batch 128, lr 3e-3, plateau",
@@ -95,16 +406,16 @@ def row(values):
     return "| " + " | ".join(values) + " |"
 
 
-def letters_table(directory, repeats):
+def letters_table(directory, repeats, only=None):
     X_train, X_test, _, _ = denoising.letters(directory, n_train=8000)
     pca = PCA(16, random_state=0).fit(X_train)
     pca_mse = np.mean((pca.inverse_transform(pca.transform(X_test)) - X_test) ** 2)
-    runs = {label: [] for label in CANDIDATES}
+    labels = list(dict.fromkeys([OLD, *only])) if only else list(CANDIDATES)
+    runs = {label: [] for label in labels}
     for round_ in range(repeats):
-        for label, keywords in CANDIDATES.items():
+        for label in labels:
             start = time.perf_counter()
-            est = skae.AutoencoderTransformer(16, random_state=0, **keywords())
-            est.fit(X_train)
+            est = fitted(16, X_train, label)
             seconds = time.perf_counter() - start
             ratio = np.mean((est.predict(X_test) - X_test) ** 2) / pca_mse
             runs[label].append((seconds, est.n_iter_, ratio))
@@ -142,9 +453,8 @@ def letters_table(directory, repeats):
         )
 
 
-def elsewhere_table():
-    labels = [*ELSEWHERE, *ELSEWHERE_EXTRA]
-    keywords = {**CANDIDATES, **ELSEWHERE_EXTRA}
+def elsewhere_table(labels=None):
+    labels = labels or [*ELSEWHERE, *ELSEWHERE_EXTRA]
     print("\n## Tables (standardised units) and images (data's units): test MSE\n")
     print(row(["data, code", "PCA", *labels]))
     print("|:---|" + "---:|" * (len(labels) + 1))
@@ -165,8 +475,7 @@ def elsewhere_table():
         Y = pca.inverse_transform(pca.transform(X_test / std)) * std
         errors = [np.mean(((Y - X_test) / std) ** 2)]
         for label in labels:
-            est = skae.AutoencoderTransformer(k, random_state=0, **keywords[label]())
-            Y = est.fit(X_train).predict(X_test)
+            Y = fitted(k, X_train, label).predict(X_test)
             errors.append(np.mean(((Y - X_test) / std) ** 2))
         print(row([name, *(f"{e:.4g}" for e in errors)]), flush=True)
 
@@ -175,7 +484,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", default=denoising.LETTERS)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--elsewhere", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=list(CANDIDATES), metavar="LABEL")
+    parser.add_argument(
+        "--elsewhere",
+        nargs="*",
+        choices=[*CANDIDATES, *ELSEWHERE_EXTRA],
+        metavar="LABEL",
+    )
     args = parser.parse_args()
     print(
         f"{platform.machine()}, {os.cpu_count()} CPUs, no GPU used; "
@@ -186,9 +501,10 @@ def main():
         skae.AutoencoderTransformer(16, epochs=2, random_state=0).fit(
             np.random.default_rng(0).random((500, 784))
         )  # TensorFlow loaded and warm before the first timed fit
-    letters_table(args.letters, args.repeats)
-    if args.elsewhere:
-        elsewhere_table()
+    if args.repeats:
+        letters_table(args.letters, args.repeats, args.only)
+    if args.elsewhere is not None:
+        elsewhere_table(args.elsewhere)
 
 
 if __name__ == "__main__":
