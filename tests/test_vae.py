@@ -134,6 +134,7 @@ def test_mixture_prior_fits_the_training_codes_and_scores_higher(fitted, rows):
     assert mixture.score(rows[300:]) > standard.score(rows[300:])
 
 
+@pytest.mark.slow
 def test_mixture_prior_has_a_component_per_ten_rows_or_per_code_width(rows):
     vae = VariationalAutoencoder(**SHORT, early_stopping=False).fit(rows[:25])
     assert vae.prior_weights_.shape == (2,)
@@ -144,6 +145,7 @@ def test_mixture_prior_has_a_component_per_ten_rows_or_per_code_width(rows):
     assert vae.prior_weights_.shape == (3,)
 
 
+@pytest.mark.slow
 def test_mixture_prior_of_many_rows_reads_evenly_spaced_ones(
     rows, tmp_path, monkeypatch
 ):
