@@ -22,6 +22,8 @@ from skae._streaming import ScaledRange, blockwise, is_streamed
 # benchmarks/vae.py, 3 draws gave a higher test log-likelihood than 1 at 10
 # components and more (digits, code 32: 68.8 against 67.1 nats).
 PRIOR_DRAWS, PRIOR_ROWS = 3, 10_000
+# Training rows per component of the prior, at the least.
+ROWS_PER_COMPONENT = 10
 
 _LOSS = SHARED_PARAMETERS[
     SHARED_PARAMETERS.index("    loss : ") : SHARED_PARAMETERS.index("    optimizer : ")
@@ -238,7 +240,7 @@ class VariationalAutoencoder(BaseAutoencoder):
         # A partial_fit pass: the prior of the codes of the pass's rows under
         # the network as the pass left it; fewer than 10 rows (not one
         # component's worth) keep the previous one.
-        if _num_samples(X) >= 10:
+        if _num_samples(X) >= ROWS_PER_COMPONENT:
             self._fit_prior(X)
 
     def _fit_prior(self, X):
@@ -271,7 +273,7 @@ class VariationalAutoencoder(BaseAutoencoder):
         # Rows per component: a full covariance of dim units from fewer than
         # dim + 1 rows is singular, and on 100 digits at code 32 ten
         # components scored 8 nats below N(0, I) (benchmarks/README.md).
-        per = max(10, dim + 1)
+        per = max(ROWS_PER_COMPONENT, dim + 1)
         mixture = GaussianMixture(
             n_components=min(self.n_prior_components, max(1, len(mean) // per)),
             covariance_type="full",
