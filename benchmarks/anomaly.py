@@ -41,6 +41,13 @@ and ``-AutoencoderTransformer().score_samples``.
 
     python benchmarks/anomaly.py [--seeds 3] [--only NAME ...] [--plot PATH]
     python benchmarks/anomaly.py --timing   # one pass over the 17 ODDS shapes
+    python benchmarks/anomaly.py --odds-dir DIR [--only odds-cardio ...]
+
+``--odds-dir`` adds the public ODDS tables found in DIR (none ships here: the
+benchmark downloads nothing): ODDS's own ``NAME.mat`` files (``X``, ``y``,
+from odds.cs.stonybrook.edu) or ``NAME.csv`` files whose first column is the
+label (``anomaly``/``nominal``, or 1/0) and whose first line is a header, as
+in the ``data/`` folder of github.com/daochenzha/Meta-AAD.
 """
 
 import argparse
@@ -245,6 +252,26 @@ DATASETS = [
     gaussian_large,
     shuttle_like,
 ]
+
+
+def odds_table(path):
+    """One ODDS table from a ``.mat`` or labelled ``.csv`` file (see above)."""
+    path = Path(path)
+
+    def build(seed):
+        if path.suffix == ".mat":
+            from scipy.io import loadmat
+
+            mat = loadmat(path)
+            return np.asarray(mat["X"], dtype=float), np.ravel(mat["y"]).astype(float)
+        labels = np.loadtxt(path, delimiter=",", skiprows=1, usecols=0, dtype=str)
+        n_columns = len(path.open().readline().split(","))
+        X = np.loadtxt(path, delimiter=",", skiprows=1, usecols=range(1, n_columns))
+        return X, np.isin(np.char.strip(labels), ["anomaly", "1", "1.0"]).astype(float)
+
+    build.__name__ = f"odds-{path.stem}"
+    return build
+
 
 # ---------------------------------------------------------------- detectors
 
@@ -467,6 +494,11 @@ def main():
     here = Path(__file__).resolve().parent
     parser.add_argument("--plot", default=str(here / "images" / "anomaly.png"))
     parser.add_argument(
+        "--odds-dir",
+        help="a folder of ODDS tables (NAME.mat or labelled NAME.csv) to add",
+    )
+    parser.add_argument("--detectors", nargs="*", help="detector names (default: all)")
+    parser.add_argument(
         "--timing",
         action="store_true",
         help="only time one pass over synthetic tables of the 17 ODDS shapes",
@@ -483,12 +515,22 @@ def main():
         )
         print(timing({name: DETECTORS[name] for name in timed}))
         return
-    datasets = [d for d in DATASETS if not args.only or d.__name__ in args.only]
+    datasets = list(DATASETS)
+    if args.odds_dir:
+        files = sorted(Path(args.odds_dir).glob("*.mat"))
+        files += sorted(Path(args.odds_dir).glob("*.csv"))
+        datasets += [odds_table(f) for f in files]
+    datasets = [d for d in datasets if not args.only or d.__name__ in args.only]
+    detectors = {
+        name: make
+        for name, make in DETECTORS.items()
+        if not args.detectors or name in args.detectors
+    }
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, skae {skae.__version__}")
-    results = run(DETECTORS, datasets, range(args.seeds))
-    print(table(results, DETECTORS, datasets))
+    results = run(detectors, datasets, range(args.seeds))
+    print(table(results, detectors, datasets))
     if args.plot:
-        plot(results, DETECTORS, datasets, args.plot)
+        plot(results, detectors, datasets, args.plot)
         print(f"figure: {args.plot}")
 
 

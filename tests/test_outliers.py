@@ -112,41 +112,100 @@ def test_feature_errors_point_at_the_feature(fitted, table):
     assert np.all(errors[:6].argmax(axis=1) == 2)
 
 
-def test_score_is_mean_error_plus_scaled_code_distance(fitted, table):
-    from sklearn.covariance import EmpiricalCovariance
+def _mad(values):
+    return np.median(np.abs(values - np.median(values)))
 
-    codes = fitted.transform(table)
+
+def test_score_is_mean_error_plus_scaled_code_distances(fitted, table):
+    """The score is the mean feature error, plus the code's Mahalanobis
+    distance and its mean distance to its 5 % nearest training codes after the
+    nearest, each scaled to its weight times the errors' spread."""
+    from sklearn.covariance import EmpiricalCovariance
+    from sklearn.neighbors import NearestNeighbors
+
+    codes = fitted.transform(table).astype(np.float64)
     distances = np.sqrt(EmpiricalCovariance().fit(codes).mahalanobis(codes))
+    assert fitted.n_neighbors_ == 15  # 5 % of 300 rows
+    nearest, _ = NearestNeighbors().fit(codes).kneighbors(codes, n_neighbors=16)
+    neighbors = nearest[:, 1:].mean(axis=1)
     errors = fitted.feature_errors(table).mean(axis=1)
-    mad = lambda v: np.median(np.abs(v - np.median(v)))  # noqa: E731
-    ratio = mad(errors) / mad(distances)
-    assert fitted.code_scale_ == pytest.approx(fitted.code_weight * ratio)
+    assert fitted.code_scale_ == pytest.approx(
+        fitted.code_weight * _mad(errors) / _mad(distances)
+    )
+    assert fitted.neighbor_scale_ == pytest.approx(
+        fitted.neighbor_weight * _mad(errors) / _mad(neighbors), rel=1e-5
+    )
     np.testing.assert_allclose(
         -fitted.score_samples(table),
-        errors + fitted.code_scale_ * distances,
+        errors + fitted.code_scale_ * distances + fitted.neighbor_scale_ * neighbors,
         rtol=1e-5,
         atol=1e-12,
     )
 
 
-def test_code_weight_scales_the_code_term_of_one_network(fitted, table):
-    """code_weight changes the score, not the training: 0 leaves the mean
-    feature error alone, twice the weight doubles the code term."""
-    errors = fitted.feature_errors(table).mean(axis=1)
-    code_term = -fitted.score_samples(table) - errors
-    assert np.all(code_term >= 0) and np.any(code_term > 0)
-    for weight in (0.0, 2 * fitted.code_weight):
-        det = AutoencoderOutlierDetector(**TRAINED, code_weight=weight).fit(table)
+def test_neighbors_are_searched_among_evenly_spaced_rows(table, monkeypatch):
+    import skae._outliers
+
+    monkeypatch.setattr(skae._outliers, "NEIGHBOR_ROWS", 100)
+    det = AutoencoderOutlierDetector(**TRAINED).fit(table)
+    codes = det.transform(table).astype(np.float64)
+    np.testing.assert_array_equal(det.neighbors_._fit_X, codes[::3])
+    assert det.n_neighbors_ == 10  # 5 % of 100 is below the floor of 10
+    n_flagged = np.sum(det.predict(table) == -1)
+    assert abs(n_flagged - 0.1 * len(table)) <= 1
+
+
+@pytest.mark.parametrize(
+    "weight, scale",
+    [("code_weight", "code_scale_"), ("neighbor_weight", "neighbor_scale_")],
+)
+def test_each_weight_scales_its_term_of_one_network(fitted, table, weight, scale):
+    """A weight changes the score, not the training: 0 removes its term, twice
+    the weight doubles it, the other term stays."""
+    base = -fitted.score_samples(table)
+    term = getattr(fitted, scale) / getattr(fitted, weight)
+    codes = fitted.transform(table)
+    distances = (
+        fitted._code_distances(codes)
+        if weight == "code_weight"
+        else fitted._neighbor_distances(codes)
+    )
+    assert np.all(distances >= 0) and np.any(distances > 0)
+    for factor in (0.0, 2.0):
+        params = {**TRAINED, weight: factor * getattr(fitted, weight)}
+        det = AutoencoderOutlierDetector(**params).fit(table)
         np.testing.assert_array_equal(
             det.feature_errors(table), fitted.feature_errors(table)
         )
+        assert getattr(det, scale) == pytest.approx(factor * getattr(fitted, scale))
         np.testing.assert_allclose(
-            -det.score_samples(table) - errors,
-            weight / fitted.code_weight * code_term,
+            -det.score_samples(table),
+            base + (factor - 1) * getattr(fitted, weight) * term * distances,
             rtol=1e-6,
             atol=1e-15,
         )
-    assert det.code_scale_ == pytest.approx(2 * fitted.code_scale_)
+    without = AutoencoderOutlierDetector(**TRAINED, neighbor_weight=0).fit(table)
+    assert without.neighbors_ is None and without.n_neighbors_ == 0
+
+
+def test_neighbor_term_finds_rows_between_two_clusters():
+    """Rows halfway between two dense clusters lie on the learned plane (well
+    reconstructed) and at the codes' mean (Mahalanobis distance ~0): only the
+    neighbour term ranks them as outliers."""
+    rng = np.random.default_rng(1)
+    z = np.r_[
+        rng.normal([-3, 0], 0.3, size=(200, 2)),
+        rng.normal([3, 0], 0.3, size=(200, 2)),
+        rng.normal(0, 0.1, size=(6, 2)),
+    ]
+    X = z @ rng.normal(size=(2, 8))
+    params = dict(contamination=0.05, random_state=0)
+    with_term = AutoencoderOutlierDetector(**params).fit(X)
+    without = AutoencoderOutlierDetector(**params, neighbor_weight=0).fit(X)
+    middle = np.arange(400, 406)
+    assert set(np.argsort(with_term.score_samples(X))[:6]) == set(middle)
+    assert not set(middle) <= set(np.argsort(without.score_samples(X))[:6])
+    assert np.all(with_term.predict(X[middle]) == -1)
 
 
 def test_feature_errors_are_in_units_of_the_feature_range(fitted, table):
