@@ -155,6 +155,8 @@ def test_neighbors_are_searched_among_evenly_spaced_rows(table, monkeypatch):
     assert abs(n_flagged - 0.1 * len(table)) <= 1
 
 
+# Several fits: the slow tier (the default tier is near its time budget).
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "weight, scale",
     [("code_weight", "code_scale_"), ("neighbor_weight", "neighbor_scale_")],
@@ -188,6 +190,8 @@ def test_each_weight_scales_its_term_of_one_network(fitted, table, weight, scale
     assert without.neighbors_ is None and without.n_neighbors_ == 0
 
 
+# Several fits: the slow tier (the default tier is near its time budget).
+@pytest.mark.slow
 def test_neighbor_term_finds_rows_between_two_clusters():
     """Rows halfway between two dense clusters lie on the learned plane (well
     reconstructed) and at the codes' mean (Mahalanobis distance ~0): only the
