@@ -111,6 +111,7 @@ INVENTORIES = {
                     "sklearn.svm.OneClassSVM",
                     "sklearn.mixture.GaussianMixture",
                     "sklearn.neighbors.KernelDensity",
+                    "sklearn.neighbors.NearestNeighbors",
                     "sklearn.covariance.EmpiricalCovariance",
                     "sklearn.pipeline.Pipeline",
                     "sklearn.utils.metadata_routing.MetadataRequest",
