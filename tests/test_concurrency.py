@@ -138,7 +138,9 @@ def test_a_shared_estimator_matches_a_serial_copy_on_any_rows(shared, X):
 def test_this_module_passes_under_pytest_run_parallel():
     pytest.importorskip("pytest_run_parallel")
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"]
+        # -n 0: in this process, so that -v prints "PARALLEL PASSED" per test
+        # (pyproject.toml's addopts spread tests over pytest-xdist workers)
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-n", "0"]
         + ["--parallel-threads=8", __file__],
         capture_output=True,
         text=True,
