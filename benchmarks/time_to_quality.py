@@ -23,8 +23,14 @@ entry of their keywords, which :func:`fitted` hands to the optimizer by wrapping
 ``skae._keras._train.make_optimizer`` for the length of the fit (no change to
 skae).
 
+``--larger`` fits the candidates it names on larger sets, with each of
+``--seeds``: the digits with a 90/10 split (codes 8, 16), a 20 000-row
+synthetic table (codes 4, 8), 20 000 patches (16) and the letters (2, 32);
+see :func:`larger_table`.
+
     python benchmarks/time_to_quality.py [--letters DIR] [--repeats 3]
         [--only LABEL ...] [--elsewhere [LABEL ...]]
+        [--larger LABEL ... [--seeds 0 1]]
 """
 
 import argparse
@@ -49,6 +55,7 @@ import denoising  # noqa: E402
 import scaling  # noqa: E402
 
 import skae  # noqa: E402
+from skae._scaling import resolve_scaling  # noqa: E402
 
 
 def plateau():
@@ -159,6 +166,76 @@ def auto_large(n_rows, decay_epochs=32, floor=0.02, decay_rows=0):
     return {"batch_size": batch, "adam": {"learning_rate": schedule}}
 
 
+class WarmupStableDecay:
+    """Session 16's schedules (D16), built on first use (Keras imported late).
+
+    A linear warm-up to ``peak`` over 3 epochs, the peak until the validation
+    loss has not improved by ``tol`` for ``patience`` epochs, then a cosine
+    decay to 2 % of the peak over half the epochs so far (at least 8), which
+    ends the fit; with ``restore``, the decay starts from the best weights
+    seen rather than the last.
+    """
+
+    def __new__(cls, peak, *, patience, tol=1e-4, restore=False):
+        import keras
+
+        class Schedule(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.best = self.lowest = np.inf
+                self.wait, self.weights = 0, None
+                self.start = self.length = None
+
+            def on_epoch_begin(self, epoch, logs=None):
+                if epoch < 3:
+                    rate = peak * (epoch + 1) / 3
+                elif self.start is None:
+                    rate = peak
+                else:
+                    done = min(1.0, (epoch - self.start + 1) / self.length)
+                    rate = peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * done)))
+                self.model.optimizer.learning_rate = rate
+
+            def on_epoch_end(self, epoch, logs=None):
+                if self.start is not None:
+                    if epoch + 1 >= self.start + self.length:
+                        self.model.stop_training = True
+                    return
+                loss = logs["val_loss"]
+                if restore and loss < self.lowest:
+                    self.lowest, self.weights = loss, self.model.get_weights()
+                if loss < self.best - tol:
+                    self.best, self.wait = loss, 0
+                    return
+                self.wait += 1
+                if self.wait >= patience and epoch >= 2:
+                    self.start = epoch + 1
+                    self.length = max(8, round((epoch + 1) / 2))
+                    if restore:
+                        self.model.set_weights(self.weights)
+
+        return Schedule()
+
+
+def auto_wsd(n_rows, *, patience=4, per_step_tol=False, restore=False):
+    """The "auto" batch of D16 (the power of two nearest n / 32, within 32 to
+    256; Adam's rate 1e-3 times batch / 32) with :class:`WarmupStableDecay`
+    above 32 rows; at 32 the defaults as they are. ``per_step_tol`` judges the
+    plateau by ``tol`` times 32 / batch (an epoch of larger batches makes
+    fewer steps); early stopping then waits 25 epochs, so that the schedule
+    ends the fit."""
+    batch = int(np.clip(2 ** round(math.log2(max(1, n_rows) / 32)), 32, 256))
+    if batch == 32:
+        return {}
+    tol = 1e-4 * 32 / batch if per_step_tol else 1e-4
+    schedule = WarmupStableDecay(
+        1e-3 * batch / 32, patience=patience, tol=tol, restore=restore
+    )
+    keywords = {"batch_size": batch, "callbacks": [schedule]}
+    if per_step_tol:
+        keywords["n_iter_no_change"] = 25
+    return keywords
+
+
 @contextlib.contextmanager
 def adam_options(options):
     """While fitting, skae's Adam takes ``options`` (Keras optimizer keywords)."""
@@ -181,16 +258,20 @@ def adam_options(options):
         _train.make_optimizer = original
 
 
-def fitted(k, X, label):
-    """``AutoencoderTransformer(k, random_state=0, **candidate)`` fitted on X
-    (a candidate may set another ``random_state``);
+def fitted(k, X, label, seed=0):
+    """``AutoencoderTransformer(k, random_state=seed, **candidate)`` fitted on
+    X (a candidate may set another ``random_state``);
     a candidate of ``BY_ROWS`` takes the number of training rows."""
     if label in BY_ROWS:
         keywords = BY_ROWS[label](len(X) - max(1, round(0.1 * len(X))))
     else:
         keywords = {**CANDIDATES, **ELSEWHERE_EXTRA}[label]()
+    # Binary cross-entropy where scaling="auto" picks one range (images), at
+    # every size (D16's "loss='auto'").
+    if keywords.pop("bce_on_images", False) and resolve_scaling(X, "auto") == "global":
+        keywords["loss"] = "binary_crossentropy"
     with adam_options(keywords.pop("adam", None)):
-        keywords = {"random_state": 0, **keywords}  # another seed: the noise
+        keywords = {"random_state": seed, **keywords}  # another seed: the noise
         return skae.AutoencoderTransformer(k, **keywords).fit(X)
 
 
@@ -393,6 +474,19 @@ BY_ROWS = {  # label: keywords of a fresh fit on n training rows
         "loss": "binary_crossentropy",
     },
 }
+BY_ROWS.update(
+    {  # Session 16 (D16): the "auto" batch with a warmup-stable-decay schedule.
+        "auto, WSD": auto_wsd,
+        "auto, WSD, BCE": lambda n: {**auto_wsd(n), "bce_on_images": True},
+        "auto, WSD patience 10, per-step tol, restore": lambda n: auto_wsd(
+            n, patience=10, per_step_tol=True, restore=True
+        ),
+        "auto, WSD patience 10, per-step tol, restore, BCE": lambda n: {
+            **auto_wsd(n, patience=10, per_step_tol=True, restore=True),
+            "bce_on_images": True,
+        },
+    }
+)
 CANDIDATES.update(dict.fromkeys(BY_ROWS))  # listed; fitted() calls BY_ROWS
 ELSEWHERE = (  # the schedules, with and without the wider layer
     "defaults",
@@ -480,6 +574,55 @@ def elsewhere_table(labels=None):
         print(row([name, *(f"{e:.4g}" for e in errors)]), flush=True)
 
 
+def synthetic_table(n=25_000, seed=0):
+    """A 20 000 / 5 000-row table: 5-d normal codes through a random 64-unit
+    tanh layer to 20 features, noise 0.05, columns scaled by U(0.1, 100)."""
+    rng = np.random.default_rng(seed)
+    hidden = np.tanh(rng.normal(size=(n, 5)) @ (rng.normal(size=(5, 64)) / 5**0.5))
+    X = hidden @ (rng.normal(size=(64, 20)) / 8) + 0.05 * rng.normal(size=(n, 20))
+    X *= rng.uniform(0.1, 100, 20)
+    return X[:20_000], X[20_000:]
+
+
+def larger_table(labels, seeds, directory):
+    """Test MSE / PCA's for each seed (fit seconds, epochs) on larger sets
+    than --elsewhere's: the digits with a 90/10 split, the synthetic table
+    (standardised units), 20 000 patches and the letters."""
+    from sklearn.datasets import load_digits
+
+    cases = []
+    X_train, X_test = train_test_split(
+        load_digits().data, test_size=0.1, random_state=0
+    )
+    cases += [(f"digits 90/10, {k}", k, X_train, X_test, False) for k in (8, 16)]
+    X_train, X_test = synthetic_table()
+    cases += [(f"synthetic table, {k}", k, X_train, X_test, True) for k in (4, 8)]
+    X_train, X_test, _, _ = denoising.patches(20_000, 5_000)
+    cases.append(("20 000 patches, 16", 16, X_train, X_test, False))
+    X_train, X_test, _, _ = denoising.letters(directory, n_train=8000)
+    cases += [(f"letters, {k}", k, X_train, X_test, False) for k in (2, 32)]
+    seeds_label = " / ".join(map(str, seeds))
+    print(f"\n## Larger sets: test MSE / PCA's, seeds {seeds_label} (s, epochs)\n")
+    print(row(["data, code", *labels]))
+    print("|:---|" + "---:|" * len(labels))
+    for name, k, X_train, X_test, standardised in cases:
+        std = X_train.std(axis=0) if standardised else 1.0
+        pca = PCA(k, random_state=0).fit(X_train / std)
+        Y = pca.inverse_transform(pca.transform(X_test / std)) * std
+        pca_mse = np.mean(((Y - X_test) / std) ** 2)
+        cells = []
+        for label in labels:
+            runs = []
+            for seed in seeds:
+                start = time.perf_counter()
+                est = fitted(k, X_train, label, seed)
+                seconds = time.perf_counter() - start
+                ratio = np.mean(((est.predict(X_test) - X_test) / std) ** 2) / pca_mse
+                runs.append(f"{ratio:.3f} ({seconds:.0f} s, {est.n_iter_})")
+            cells.append(" / ".join(runs))
+        print(row([name, *cells]), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", default=denoising.LETTERS)
@@ -491,6 +634,14 @@ def main():
         choices=[*CANDIDATES, *ELSEWHERE_EXTRA],
         metavar="LABEL",
     )
+    parser.add_argument(
+        "--larger",
+        nargs="+",
+        choices=list(CANDIDATES),
+        metavar="LABEL",
+        help="fit these candidates on the sets of larger_table()",
+    )
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     args = parser.parse_args()
     print(
         f"{platform.machine()}, {os.cpu_count()} CPUs, no GPU used; "
@@ -505,6 +656,10 @@ def main():
         letters_table(args.letters, args.repeats, args.only)
     if args.elsewhere is not None:
         elsewhere_table(args.elsewhere)
+    if args.larger:
+        with warnings.catch_warnings():  # fits stopped by epochs=200 warn
+            warnings.simplefilter("ignore")
+            larger_table(args.larger, args.seeds, args.letters)
 
 
 if __name__ == "__main__":
