@@ -238,8 +238,15 @@ def test_rows_beyond_float32_give_finite_outputs_or_a_clear_error():
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         relu = AutoencoderTransformer(**TINY).fit(X)
-        _assert_finite(relu.transform(far), (1, 2), np.float64)
-        assert relu.score_samples(far)[0] < -1e70
+        # Whether a ReLU layer absorbs the infinities or meets them in a sum
+        # (NaN) depends on the CPU's float32 kernels: either outcome is right.
+        try:
+            codes = relu.transform(far)
+        except ValueError as error:
+            assert "X has values too far outside" in str(error)
+        else:
+            _assert_finite(codes, (1, 2), np.float64)
+            assert relu.score_samples(far)[0] < -1e70
         tanh = AutoencoderTransformer(**TINY, activation="tanh").fit(X)
         for method in ["transform", "predict", "score_samples"]:
             with pytest.raises(ValueError, match="X has values too far outside"):
@@ -248,10 +255,17 @@ def test_rows_beyond_float32_give_finite_outputs_or_a_clear_error():
             tanh.inverse_transform(np.array([[1e39, -1e39]]))
 
 
-def test_score_samples_of_large_errors_does_not_overflow_in_the_sum():
+def test_score_samples_of_large_errors_does_not_overflow_in_the_sum(monkeypatch):
     # Eight squared errors of 4.7e153 each fit float64, their sum did not: -inf.
+    # The network is replaced by a zero reconstruction: whether a float32
+    # network returns finite outputs for such rows depends on the CPU's kernels
+    # (the test above), and this tests the sum.
     X = np.random.default_rng(0).normal(size=(40, 8))
     est = AutoencoderTransformer(**TINY).fit(X)
+    monkeypatch.setattr(est, "_encode", lambda rows: np.zeros((len(rows), 2)))
+    monkeypatch.setattr(
+        est, "_decode", lambda codes: np.zeros((len(codes), 8), np.float32)
+    )
     scores = est.score_samples(np.full((2, 8), 4.74e153))
     assert np.isfinite(scores).all() and (scores < -1e307).all()
 

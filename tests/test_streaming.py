@@ -54,7 +54,9 @@ def test_in_memory_fits_are_unchanged(digits):
         ("denoising", DenoisingAutoencoder),
     ]:
         codes = cls(**SMALL).fit(X).transform(X[:8])
-        np.testing.assert_array_equal(codes, reference[name])
+        # To float32 rounding: the reference was written on another CPU, whose
+        # float32 kernels round differently (up to 2.5e-7 after 5 epochs).
+        np.testing.assert_allclose(codes, reference[name], rtol=1e-5, atol=1e-6)
 
 
 def test_what_streams(memmap, digits):

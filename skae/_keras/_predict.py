@@ -14,10 +14,13 @@ from skae._scaling import float32_blurs, float32_overflows, scaled_float32
 # result independent of the rows it is transformed with (scikit-learn checks
 # this on small inputs), while small calls skip Keras's eager per-layer
 # dispatch. Larger inputs go through one compiled call per LARGE_BATCH rows, at
-# the speed of a whole-array call without its memory. PREDICT_BATCH is the
-# size at which a 1-row call costs no more than a bare encoder call
-# (benchmarks/README.md, design measurement D11).
-PREDICT_BATCH = 128
+# the speed of a whole-array call without its memory. PREDICT_BATCH is small
+# enough that a 1-row call costs no more than a bare encoder call, and a
+# multiple of 24 and 48 rows: on a 2-core AMD EPYC (AVX2), products of 128 rows
+# rounded some rows differently by their position in the chunk, those of 96,
+# 120, 144, 192 and 256 rows did not (benchmarks/README.md, design
+# measurement D11).
+PREDICT_BATCH = 96
 FIXED_UP_TO = 1024
 LARGE_BATCH = 4096
 
