@@ -166,8 +166,8 @@ def auto_large(n_rows, decay_epochs=32, floor=0.02, decay_rows=0):
     return {"batch_size": batch, "adam": {"learning_rate": schedule}}
 
 
-class WarmupStableDecay:
-    """Session 16's schedules (D16), built on first use (Keras imported late).
+def warmup_stable_decay(peak, *, patience, tol=1e-4, restore=False):
+    """Session 16's schedule (D15), as a fresh Keras callback for each fit.
 
     A linear warm-up to ``peak`` over 3 epochs, the peak until the validation
     loss has not improved by ``tol`` for ``patience`` epochs, then a cosine
@@ -175,50 +175,48 @@ class WarmupStableDecay:
     ends the fit; with ``restore``, the decay starts from the best weights
     seen rather than the last.
     """
+    import keras
 
-    def __new__(cls, peak, *, patience, tol=1e-4, restore=False):
-        import keras
+    class Schedule(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.best = self.lowest = np.inf
+            self.wait, self.weights = 0, None
+            self.start = self.length = None
 
-        class Schedule(keras.callbacks.Callback):
-            def on_train_begin(self, logs=None):
-                self.best = self.lowest = np.inf
-                self.wait, self.weights = 0, None
-                self.start = self.length = None
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch < 3:
+                rate = peak * (epoch + 1) / 3
+            elif self.start is None:
+                rate = peak
+            else:
+                done = min(1.0, (epoch - self.start + 1) / self.length)
+                rate = peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * done)))
+            self.model.optimizer.learning_rate = rate
 
-            def on_epoch_begin(self, epoch, logs=None):
-                if epoch < 3:
-                    rate = peak * (epoch + 1) / 3
-                elif self.start is None:
-                    rate = peak
-                else:
-                    done = min(1.0, (epoch - self.start + 1) / self.length)
-                    rate = peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * done)))
-                self.model.optimizer.learning_rate = rate
+        def on_epoch_end(self, epoch, logs=None):
+            if self.start is not None:
+                if epoch + 1 >= self.start + self.length:
+                    self.model.stop_training = True
+                return
+            loss = logs["val_loss"]
+            if restore and loss < self.lowest:
+                self.lowest, self.weights = loss, self.model.get_weights()
+            if loss < self.best - tol:
+                self.best, self.wait = loss, 0
+                return
+            self.wait += 1
+            if self.wait >= patience and epoch >= 2:
+                self.start = epoch + 1
+                self.length = max(8, round((epoch + 1) / 2))
+                if restore:
+                    self.model.set_weights(self.weights)
 
-            def on_epoch_end(self, epoch, logs=None):
-                if self.start is not None:
-                    if epoch + 1 >= self.start + self.length:
-                        self.model.stop_training = True
-                    return
-                loss = logs["val_loss"]
-                if restore and loss < self.lowest:
-                    self.lowest, self.weights = loss, self.model.get_weights()
-                if loss < self.best - tol:
-                    self.best, self.wait = loss, 0
-                    return
-                self.wait += 1
-                if self.wait >= patience and epoch >= 2:
-                    self.start = epoch + 1
-                    self.length = max(8, round((epoch + 1) / 2))
-                    if restore:
-                        self.model.set_weights(self.weights)
-
-        return Schedule()
+    return Schedule()
 
 
 def auto_wsd(n_rows, *, patience=4, per_step_tol=False, restore=False):
     """The "auto" batch of D16 (the power of two nearest n / 32, within 32 to
-    256; Adam's rate 1e-3 times batch / 32) with :class:`WarmupStableDecay`
+    256; Adam's rate 1e-3 times batch / 32) with :func:`warmup_stable_decay`
     above 32 rows; at 32 the defaults as they are. ``per_step_tol`` judges the
     plateau by ``tol`` times 32 / batch (an epoch of larger batches makes
     fewer steps); early stopping then waits 25 epochs, so that the schedule
@@ -227,7 +225,7 @@ def auto_wsd(n_rows, *, patience=4, per_step_tol=False, restore=False):
     if batch == 32:
         return {}
     tol = 1e-4 * 32 / batch if per_step_tol else 1e-4
-    schedule = WarmupStableDecay(
+    schedule = warmup_stable_decay(
         1e-3 * batch / 32, patience=patience, tol=tol, restore=restore
     )
     keywords = {"batch_size": batch, "callbacks": [schedule]}
