@@ -115,6 +115,12 @@ def auto_batch(n_rows, base=32, cap=256):
     return {"batch_size": batch, "learning_rate": 1e-3 * math.sqrt(batch / base)}
 
 
+def power_of_two_batch(n_rows):
+    """The power of two nearest ``n_rows`` / 32, within 32 to 256 (256 for the
+    7 200 training letters, 32 up to about 1 450 rows)."""
+    return int(np.clip(2 ** round(math.log2(max(1, n_rows) / 32)), 32, 256))
+
+
 def auto_cosine(
     n_rows, warmup_epochs=3, decay_steps=1200, floor=0.02, power_of_two=False
 ):
@@ -129,7 +135,7 @@ def auto_cosine(
 
     batch = int(np.clip(n_rows // 32, 32, 256))
     if power_of_two:  # 7 200 rows: 256 rather than 225
-        batch = int(np.clip(2 ** round(math.log2(max(1, n_rows) / 32)), 32, 256))
+        batch = power_of_two_batch(n_rows)
     peak = 1e-3 * batch / 32
     schedule = keras.optimizers.schedules.CosineDecay(
         peak / 10,
@@ -150,7 +156,7 @@ def auto_large(n_rows, decay_epochs=32, floor=0.02, decay_rows=0):
     ``decay_rows`` rows presented if that is longer (fewer rows, more epochs)."""
     import keras
 
-    batch = int(np.clip(2 ** round(math.log2(max(1, n_rows) / 32)), 32, 256))
+    batch = power_of_two_batch(n_rows)
     if batch == 32:
         return {}
     steps = math.ceil(n_rows / batch)
@@ -215,13 +221,13 @@ def warmup_stable_decay(peak, *, patience, tol=1e-4, restore=False):
 
 
 def auto_wsd(n_rows, *, patience=4, per_step_tol=False, restore=False):
-    """The "auto" batch of D16 (the power of two nearest n / 32, within 32 to
-    256; Adam's rate 1e-3 times batch / 32) with :func:`warmup_stable_decay`
+    """The "auto" batch of the session 13 probes (:func:`power_of_two_batch`;
+    Adam's rate 1e-3 times batch / 32) with :func:`warmup_stable_decay`
     above 32 rows; at 32 the defaults as they are. ``per_step_tol`` judges the
     plateau by ``tol`` times 32 / batch (an epoch of larger batches makes
     fewer steps); early stopping then waits 25 epochs, so that the schedule
     ends the fit."""
-    batch = int(np.clip(2 ** round(math.log2(max(1, n_rows) / 32)), 32, 256))
+    batch = power_of_two_batch(n_rows)
     if batch == 32:
         return {}
     tol = 1e-4 * 32 / batch if per_step_tol else 1e-4
@@ -265,7 +271,7 @@ def fitted(k, X, label, seed=0):
     else:
         keywords = {**CANDIDATES, **ELSEWHERE_EXTRA}[label]()
     # Binary cross-entropy where scaling="auto" picks one range (images), at
-    # every size (D16's "loss='auto'").
+    # every size (a "loss='auto'"; D15, session 16).
     if keywords.pop("bce_on_images", False) and resolve_scaling(X, "auto") == "global":
         keywords["loss"] = "binary_crossentropy"
     with adam_options(keywords.pop("adam", None)):
@@ -473,7 +479,7 @@ BY_ROWS = {  # label: keywords of a fresh fit on n training rows
     },
 }
 BY_ROWS.update(
-    {  # Session 16 (D16): the "auto" batch with a warmup-stable-decay schedule.
+    {  # Session 16 (D15): the "auto" batch with a warmup-stable-decay schedule.
         "auto, WSD": auto_wsd,
         "auto, WSD, BCE": lambda n: {**auto_wsd(n), "bce_on_images": True},
         "auto, WSD patience 10, per-step tol, restore": lambda n: auto_wsd(

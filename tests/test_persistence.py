@@ -87,10 +87,13 @@ def _fixture_data():
     return load_digits().data[:60]
 
 
+# Equal to float32 rounding, not bit for bit: the fixtures' outputs were
+# written on one CPU, and float32 kernels round differently on others (an AMD
+# EPYC without AVX-512 differed by up to 3e-7, 2e-5 relative).
+FLOAT32_ROUNDING = {"rtol": 1e-4, "atol": 1e-6}
+
+
 def _assert_same_outputs(est, folder, name):
-    # Equal to float32 rounding, not bit for bit: the fixtures' outputs were
-    # written on one CPU, and float32 kernels round differently on others
-    # (an AMD EPYC without AVX-512 differed by up to 3e-7, 2e-5 relative).
     Z = est.transform(_fixture_data())
     assert_allclose(Z, np.load(folder / f"{name}_transform.npy"), **FLOAT32_ROUNDING)
     assert_allclose(
@@ -98,9 +101,6 @@ def _assert_same_outputs(est, folder, name):
         np.load(folder / f"{name}_inverse.npy"),
         **FLOAT32_ROUNDING,
     )
-
-
-FLOAT32_ROUNDING = {"rtol": 1e-4, "atol": 1e-6}
 
 
 # The fixtures were written with NumPy 2 and Keras 3.15.1 (tests/data/README.md):
