@@ -23,6 +23,11 @@ entry of their keywords, which :func:`fitted` hands to the optimizer by wrapping
 ``skae._keras._train.make_optimizer`` for the length of the fit (no change to
 skae).
 
+Every candidate but ``"defaults"`` (today's, with ``batch_size="auto"``:
+D16) adds its keywords to the defaults before session 17, batches of 32 at a
+constant rate; ``"session 16 defaults"`` is that base alone, and the
+``"defaults, ..."`` labels are its variants.
+
 ``--larger`` fits the candidates it names on larger sets, with each of
 ``--seeds``: the digits with a 90/10 split (codes 8, 16), a 20 000-row
 synthetic table (codes 4, 8), 20 000 patches (16) and the letters (2, 32);
@@ -274,8 +279,12 @@ def fitted(k, X, label, seed=0):
     # every size (a "loss='auto'"; D15, session 16).
     if keywords.pop("bce_on_images", False) and resolve_scaling(X, "auto") == "global":
         keywords["loss"] = "binary_crossentropy"
+    # Every candidate but today's defaults starts from the defaults it was
+    # measured against: batches of 32 at a constant rate (D16).
+    before = {} if label == "defaults" else {"batch_size": 32}
     with adam_options(keywords.pop("adam", None)):
-        keywords = {"random_state": seed, **keywords}  # another seed: the noise
+        # Another random_state in a candidate: the noise.
+        keywords = {"random_state": seed, **before, **keywords}
         return skae.AutoencoderTransformer(k, **keywords).fit(X)
 
 
@@ -283,7 +292,8 @@ OLD = "0.1.0 defaults"
 N_LETTERS = 8000 - 800  # training rows of the letters' fits (10 % validate)
 CANDIDATES = {  # label: keywords of a fresh fit (callbacks are stateful)
     OLD: lambda: {"scaling": "minmax", "hidden_layer_sizes": (128,)},
-    "defaults": lambda: {},
+    "defaults": lambda: {},  # today's: batch_size="auto" (D16)
+    "session 16 defaults": lambda: {},  # batch 32, as every other candidate
     "defaults, jit_compile=True": lambda: {"jit_compile": True},
     "batch 128, lr 3e-3": lambda: {"batch_size": 128, "learning_rate": 3e-3},
     "batch 256, lr 4e-3": lambda: {"batch_size": 256, "learning_rate": 4e-3},

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skae._convergence import warn_not_converged, warn_small_validation
 from skae._params import AutoencoderParams
 from skae._persistence import KerasPersistenceMixin
+from skae._recipe import plateau_tol, resolve_batch
 from skae._scaling import resolve_scaling, scale_rows, scaling_params
 from skae._streaming import (
     ScaledRange,
@@ -106,15 +107,29 @@ class BaseAutoencoder(
         self._check_loss(Xs, output_activation)
         seed = fit_seed(self.random_state)
 
-        from skae._keras import _build, _train
+        from skae._keras import _build, _optimizers, _train
+
+        # partial_fit's first call: one pass over all the rows given.
+        one_pass = getattr(self, "_one_pass", False)
+        default_rate = _optimizers.DEFAULT_LEARNING_RATES[self.optimizer]
+        if one_pass:
+            batch, rate, anneal = self._pass_training(default_rate)
+        else:
+            n_val = self._n_validation(X.shape[0]) if self.early_stopping else 0
+            batch, rate, anneal = resolve_batch(
+                self.batch_size,
+                self.learning_rate,
+                X.shape[0] - n_val,
+                optimizer=self.optimizer,
+                default_rate=default_rate,
+            )
+        self._fit_batch_size = batch
 
         seeds = _build.SeedSequence(seed)
         encoder, decoder = self._build(
             X.shape[1], image_shape, output_activation, seeds
         )
         model = self._assemble(encoder, decoder, Xs, seeds)
-        # partial_fit's first call: one pass over all the rows given.
-        one_pass = getattr(self, "_one_pass", False)
         rng = np.random.default_rng(seed)
         stream = X_train = train_idx = val_idx = None
         if summary is not None:
@@ -129,14 +144,22 @@ class BaseAutoencoder(
             X_train = _train.to_tensor(Xs)
         del Xs
         history = self._train(
-            model, X_train, train_idx, val_idx, stream, epochs=1 if one_pass else None
+            model,
+            X_train,
+            train_idx,
+            val_idx,
+            stream,
+            epochs=1 if one_pass else None,
+            batch_size=batch,
+            learning_rate=rate,
+            anneal=anneal,
         )
         if not one_pass:
             warn_not_converged(
                 type(self).__name__,
                 history,
                 epochs=self.epochs,
-                tol=self.tol,
+                tol=plateau_tol(self.tol, batch) if anneal else self.tol,
                 n_iter_no_change=self.n_iter_no_change,
             )
         self.model_ = model
@@ -162,7 +185,7 @@ class BaseAutoencoder(
         plan = plan_pieces(
             X.shape[0],
             X.shape[1],
-            batch_size=self.batch_size,
+            batch_size=self._fit_batch_size,
             validation_fraction=fraction,
             rng=rng,
         )
@@ -172,7 +195,19 @@ class BaseAutoencoder(
             )
         return _stream.Stream(X, plan, offset, scale, shuffle=self.shuffle, seed=seed)
 
-    def _train(self, model, X_train, train_idx, val_idx, stream, *, epochs=None):
+    def _train(
+        self,
+        model,
+        X_train,
+        train_idx,
+        val_idx,
+        stream,
+        *,
+        batch_size,
+        learning_rate,
+        epochs=None,
+        anneal=False,
+    ):
         """Train ``model`` (see skae._keras._train.train); raise if it diverged.
 
         ``epochs`` other than None is a pass of ``partial_fit``: the model
@@ -187,9 +222,9 @@ class BaseAutoencoder(
             val_idx=val_idx,
             loss=self.loss,
             optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
+            learning_rate=learning_rate,
             epochs=self.epochs if epochs is None else epochs,
-            batch_size=self.batch_size,
+            batch_size=batch_size,
             shuffle=self.shuffle,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
@@ -198,6 +233,7 @@ class BaseAutoencoder(
             jit_compile=self.jit_compile,
             stream=stream,
             resume=epochs is not None,
+            anneal=anneal,
         )
         if not all(np.isfinite(v).all() for v in history.values()):
             raise ValueError(
@@ -283,6 +319,10 @@ class BaseAutoencoder(
 
             stream = _stream.InMemory(_train.to_tensor(Xs), X.shape[1])
             del Xs
+        from skae._keras import _optimizers
+
+        default_rate = _optimizers.DEFAULT_LEARNING_RATES[self.optimizer]
+        batch, rate, _ = self._pass_training(default_rate)
         history = self._train(
             self.model_,
             None,
@@ -290,6 +330,8 @@ class BaseAutoencoder(
             np.arange(0),
             stream,
             epochs=1,
+            batch_size=batch,
+            learning_rate=rate,
         )
         self.history_ = {
             key: [*values, *history.get(key, [])]
@@ -301,6 +343,13 @@ class BaseAutoencoder(
 
     def _after_pass(self, X):
         """What a subclass updates after a ``partial_fit`` pass over ``X``."""
+
+    def _pass_training(self, default_rate):
+        """``(batch, rate, anneal)`` of a ``partial_fit`` pass: an "auto"
+        batch is 32 rows, at the constant rate."""
+        batch = 32 if self.batch_size == "auto" else int(self.batch_size)
+        rate = default_rate if self.learning_rate == "auto" else self.learning_rate
+        return batch, rate, False
 
     def _check_loss(self, Xs, output_activation):
         if self.loss != "binary_crossentropy":
@@ -330,7 +379,7 @@ class BaseAutoencoder(
         order = rng.permutation(n_samples)
         if not self.early_stopping:
             return np.sort(order), order[:0]
-        n_val = max(1, round(self.validation_fraction * n_samples))
+        n_val = self._n_validation(n_samples)
         if n_val >= n_samples:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} leaves no training "
@@ -341,6 +390,10 @@ class BaseAutoencoder(
             type(self).__name__, n_val, n_samples, self.validation_fraction
         )
         return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+    def _n_validation(self, n_samples):
+        """How many of ``n_samples`` rows early stopping holds out."""
+        return max(1, round(self.validation_fraction * n_samples))
 
     def _build(self, n_features, image_shape, output_activation, seeds):
         """Encoder and decoder Keras models, from ``builder`` or the parameters."""

@@ -46,7 +46,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
 
     learning_rate : float or "auto", default="auto"
         Step size. ``"auto"`` is 1e-3 for adam and rmsprop, 1.0 for adadelta and
-        1e-2 for sgd.
+        1e-2 for sgd; with ``batch_size="auto"`` and adam, 1e-3 times the
+        batch / 32 (see ``batch_size``).
 
     epochs : int, default=200
         Maximum number of passes over the training rows. Running out of them
@@ -54,8 +55,19 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         triggered) issues a :class:`~sklearn.exceptions.ConvergenceWarning`, as
         does a fit whose loss never improves by ``tol`` after its first epoch.
 
-    batch_size : int, default=32
-        Rows per gradient step (at most the number of training rows).
+    batch_size : int or "auto", default=32
+        Rows per gradient step (at most the number of training rows), at a
+        constant ``learning_rate``. ``"auto"`` takes the power of two nearest
+        the training rows / 32, within [32, 256]: 32, as given, up to about
+        1 450 rows, 256 from about 5 800. With adam and a batch above 32, an
+        "auto" rate is 1e-3 times batch / 32 (a given rate is kept), and the
+        rate is annealed: a warm-up over 3 epochs, the rate held until the
+        monitored loss has not improved by ``tol * 32 / batch`` (the same gain
+        per step) for 0.6 × ``n_iter_no_change`` epochs, then a cosine decay
+        to 2 % of it, from the best weights seen, over half the epochs so far
+        (at least 8), which ends the fit in place of early stopping. Large
+        fits take fewer, larger steps. ``partial_fit`` passes train batches
+        of 32 at a constant rate.
 
     shuffle : bool, default=True
         Whether to reshuffle the training rows before each epoch.

@@ -2,6 +2,14 @@
 
 from skae._base import BaseAutoencoder
 from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from skae._params import with_shared_parameters
+
+# The shared parameters, with the transformer's default batch_size
+# (benchmarks/README.md, D16).
+_PARAMETERS = SHARED_PARAMETERS.replace(
+    'batch_size : int or "auto", default=32',
+    'batch_size : int or "auto", default="auto"',
+)
 
 
 class AutoencoderTransformer(BaseAutoencoder):
@@ -15,7 +23,7 @@ class AutoencoderTransformer(BaseAutoencoder):
 
     Parameters
     ----------
-    {SHARED_PARAMETERS}
+    {_PARAMETERS}
 
     Attributes
     ----------
@@ -41,3 +49,7 @@ class AutoencoderTransformer(BaseAutoencoder):
     >>> ae.inverse_transform(ae.transform(X[:3])).shape
     (3, 64)
     """
+
+    @with_shared_parameters
+    def __init__(self, encoding_dim=16, *, batch_size="auto", **shared):
+        super().__init__(encoding_dim, batch_size=batch_size, **shared)

@@ -40,6 +40,66 @@ class EarlyStoppingAtMinimum(keras.callbacks.EarlyStopping):
                 self.best_epoch = epoch
 
 
+class PlateauCosine(keras.callbacks.Callback):
+    """The rate of an annealed fit: a linear warm-up to ``peak`` over
+    ``warmup`` epochs, the peak until the monitored loss has not improved by
+    ``tol`` for ``patience`` epochs, then, from the best weights seen, a cosine
+    decay to ``floor`` times the peak over half the epochs so far (at least
+    ``min_decay``), which ends the fit.
+
+    A warm-up, a constant stretch and a short decay (the "warmup-stable-decay"
+    schedule). The stretch ends on a plateau rather than after a fixed number
+    of epochs, so a problem that needs long training gets it; starting the
+    decay from the best weights, not the last, lets a noisy plateau be waited
+    out without losing ground (benchmarks/README.md, D16).
+    """
+
+    def __init__(
+        self, peak, *, monitor, tol, patience, warmup=3, min_decay=8, floor=0.02
+    ):
+        super().__init__()
+        self.peak, self.monitor, self.tol, self.patience = peak, monitor, tol, patience
+        self.warmup, self.min_decay, self.floor = warmup, min_decay, floor
+
+    def on_train_begin(self, logs=None):
+        self.best, self.wait, self.lowest = np.inf, 0, np.inf
+        self.best_weights = None
+        self.decay_start = self.decay_epochs = None
+
+    def rate(self, epoch):
+        """The rate of (0-based) ``epoch``."""
+        if epoch < self.warmup:
+            return self.peak * (epoch + 1) / self.warmup
+        if self.decay_start is None:
+            return self.peak
+        done = min(1.0, (epoch - self.decay_start + 1) / self.decay_epochs)
+        cosine = 0.5 * (1 + np.cos(np.pi * done))
+        return self.peak * (self.floor + (1 - self.floor) * cosine)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.model.optimizer.learning_rate = float(self.rate(epoch))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.decay_start is not None:
+            if epoch + 1 >= self.decay_start + self.decay_epochs:
+                self.model.stop_training = True
+            return
+        current = (logs or {}).get(self.monitor)
+        if current is None:
+            return
+        if current < self.lowest:
+            self.lowest = current
+            self.best_weights = self.model.get_weights()
+        if current < self.best - self.tol:
+            self.best, self.wait = current, 0
+            return
+        self.wait += 1
+        if self.wait >= self.patience and epoch + 1 >= self.warmup:
+            self.decay_start = epoch + 1
+            self.decay_epochs = max(self.min_decay, round((epoch + 1) / 2))
+            self.model.set_weights(self.best_weights)
+
+
 class EpochProgress(keras.callbacks.Callback):
     """One line per epoch: loss, val_loss, elapsed time and an upper bound on the
     time left. Plain ``print`` lines, so terminals and Jupyter show them alike
@@ -90,21 +150,40 @@ class EpochProgress(keras.callbacks.Callback):
 
 
 def fit_callbacks(
-    user, *, monitor, tol, n_iter_no_change, epochs, verbose, rows=None, block_rows=None
+    user,
+    *,
+    monitor,
+    tol,
+    n_iter_no_change,
+    epochs,
+    verbose,
+    anneal_from=None,
+    rows=None,
+    block_rows=None,
 ):
-    """The callbacks of a fit: skae's own around the ``user``'s; the progress
-    line reports rows per second when given the ``rows`` of an epoch, and
-    lines within long epochs of ``block_rows`` per step."""
-    callbacks = [
-        StopOnNaN(),
-        EarlyStoppingAtMinimum(
+    """The callbacks of a fit: skae's own around the ``user``'s.
+
+    With ``anneal_from`` (a peak rate), :class:`PlateauCosine` sets the rate,
+    starts its decay after 0.6 × ``n_iter_no_change`` epochs without an
+    improvement by ``tol`` and ends the fit; early stopping then only keeps
+    the best weights. The progress line reports rows
+    per second when given the ``rows`` of an epoch, and lines within long
+    epochs of ``block_rows`` per step."""
+    stopping = EarlyStoppingAtMinimum(
+        monitor=monitor,
+        min_delta=tol,
+        patience=n_iter_no_change if anneal_from is None else epochs,
+        restore_best_weights=True,
+    )
+    callbacks = [StopOnNaN(), stopping, *user]
+    if anneal_from is not None:
+        schedule = PlateauCosine(
+            anneal_from,
             monitor=monitor,
-            min_delta=tol,
-            patience=n_iter_no_change,
-            restore_best_weights=True,
-        ),
-        *user,
-    ]
+            tol=tol,
+            patience=max(1, round(0.6 * n_iter_no_change)),
+        )
+        callbacks.insert(1, schedule)
     if verbose:
         callbacks.append(EpochProgress(epochs, rows, block_rows))
     return callbacks

@@ -6,6 +6,7 @@ from tensorflow.python.eager import context
 
 from skae._keras._callbacks import fit_callbacks
 from skae._keras._optimizers import make_optimizer
+from skae._recipe import plateau_tol
 
 
 def to_tensor(X):
@@ -32,6 +33,7 @@ def train(
     jit_compile="auto",
     stream=None,
     resume=False,
+    anneal=False,
 ):
     """Compile and fit ``model`` on rows of the tensor ``X``; return the history.
 
@@ -44,6 +46,10 @@ def train(
     ``with strategy.scope():``), Keras's own per-batch loop trains on a
     ``tf.data`` dataset of global batches, which the strategy splits between
     its replicas; otherwise the model trains a whole epoch per step.
+
+    With ``anneal``, the rate warms up to ``learning_rate``, then follows
+    skae._keras._callbacks.PlateauCosine, which ends the fit after its decay;
+    its plateau is no improvement by ``tol * 32 / batch_size``.
 
     Training stops once the validation loss (the training loss when there are no
     validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
@@ -69,6 +75,8 @@ def train(
     if getattr(model, "_skae_step_key", None) != step_key:
         model.train_function = None
     validates = len(val_idx) if stream is None else stream.plan.n_val
+    if anneal:
+        tol = plateau_tol(tol, batch_size)
     all_callbacks = fit_callbacks(
         callbacks,
         monitor="val_loss" if validates else "loss",
@@ -76,6 +84,7 @@ def train(
         n_iter_no_change=n_iter_no_change,
         epochs=epochs,
         verbose=verbose,
+        anneal_from=learning_rate if anneal else None,
         rows=n_train if stream is not None else None,
         block_rows=stream.plan.rows_per_block if stream is not None else None,
     )

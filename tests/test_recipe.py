@@ -1,0 +1,190 @@
+"""What batch_size="auto" resolves to, and the annealed rate."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+
+from skae import AutoencoderTransformer, DenoisingAutoencoder
+from skae._keras._callbacks import PlateauCosine
+from skae._recipe import auto_batch_size, plateau_tol, resolve_batch
+
+# ------------------------------------------------------------ the batch rule
+
+
+@pytest.mark.parametrize(
+    "n_train, batch",
+    [
+        (1, 32),
+        (100, 32),
+        (1_400, 32),
+        (1_500, 64),
+        (2_700, 64),
+        (4_000, 128),
+        (7_200, 256),
+        (10**7, 256),
+    ],
+)
+def test_auto_batch_is_the_power_of_two_nearest_rows_over_32(n_train, batch):
+    assert auto_batch_size(n_train) == batch
+
+
+def test_auto_batch_grows_with_the_rows():
+    batches = [auto_batch_size(n) for n in range(1, 20_000, 37)]
+    assert batches == sorted(batches)
+    assert set(batches) == {32, 64, 128, 256}
+
+
+def test_an_auto_batch_above_32_scales_and_anneals_adams_rate():
+    assert resolve_batch(
+        "auto", "auto", 7_200, optimizer="adam", default_rate=1e-3
+    ) == (256, 8e-3, True)
+    # A given rate is annealed from, not scaled.
+    assert resolve_batch("auto", 5e-4, 7_200, optimizer="adam", default_rate=1e-3) == (
+        256,
+        5e-4,
+        True,
+    )
+    # Batches of 32, given batches and other optimizers: constant rate.
+    assert resolve_batch("auto", "auto", 500, optimizer="adam", default_rate=1e-3) == (
+        32,
+        1e-3,
+        False,
+    )
+    assert resolve_batch(256, "auto", 7_200, optimizer="adam", default_rate=1e-3) == (
+        256,
+        1e-3,
+        False,
+    )
+    assert resolve_batch("auto", "auto", 7_200, optimizer="sgd", default_rate=1e-2) == (
+        256,
+        1e-2,
+        False,
+    )
+
+
+def test_the_plateau_is_judged_per_32_row_step():
+    assert plateau_tol(1e-4, 32) == 1e-4
+    assert plateau_tol(1e-4, 256) == pytest.approx(1.25e-5)
+
+
+# -------------------------------------------------------------- the schedule
+
+
+def _run(schedule, losses):
+    """Drive ``schedule`` through epochs with the given monitored losses;
+    return the rate of each epoch and the epoch after which it stopped."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(1.0), loss="mse")
+    schedule.set_model(model)
+    schedule.on_train_begin()
+    rates = []
+    for epoch, loss in enumerate(losses):
+        schedule.on_epoch_begin(epoch)
+        rates.append(float(model.optimizer.learning_rate))
+        schedule.on_epoch_end(epoch, {"val_loss": loss})
+        if model.stop_training:
+            return rates, epoch
+    return rates, None
+
+
+def test_schedule_warms_up_holds_until_a_plateau_then_decays_and_stops():
+    schedule = PlateauCosine(0.01, monitor="val_loss", tol=1e-3, patience=4)
+    # Improves up to epoch 20 (0.8), then flat: after 4 flat epochs (21-24)
+    # the decay starts at epoch 25, lasts 12 epochs (half of 25) and ends
+    # the fit.
+    losses = [1.0 - 0.01 * e for e in range(20)] + [0.8] * 100
+    rates, stopped = _run(schedule, losses)
+    np.testing.assert_allclose(rates[:3], [0.01 / 3, 0.02 / 3, 0.01])
+    np.testing.assert_allclose(rates[3:25], 0.01)
+    decay = rates[25:]
+    assert len(decay) == 12 and stopped == 36
+    assert all(a > b for a, b in zip(decay, decay[1:], strict=False))
+    np.testing.assert_allclose(decay[-1], 0.01 * 0.02)
+
+
+def test_schedule_holds_the_rate_while_the_loss_improves():
+    schedule = PlateauCosine(0.01, monitor="val_loss", tol=1e-3, patience=4)
+    rates, stopped = _run(schedule, [1.0 - 0.002 * e for e in range(150)])
+    assert stopped is None and rates[-1] == pytest.approx(0.01)
+
+
+def test_a_short_plateau_still_decays_over_at_least_8_epochs():
+    schedule = PlateauCosine(0.01, monitor="val_loss", tol=1e-3, patience=2)
+    # Flat after epoch 1: the decay starts at epoch 4 and lasts 8 epochs.
+    rates, stopped = _run(schedule, [1.0, 0.5, 0.5, 0.5] + [0.5] * 20)
+    assert stopped == 4 + 8 - 1
+
+
+# ------------------------------------------------------------ in the estimator
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, _ = make_blobs(3_000, n_features=10, centers=5, random_state=0)
+    return X
+
+
+def test_a_large_default_fit_anneals_its_rate(blobs):
+    ae = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
+    ae.fit(blobs)
+    assert ae._fit_batch_size == 64  # 2 700 training rows
+    peak = 2e-3
+    rate = float(ae.model_.optimizer.learning_rate)
+    # The fit ended on the schedule's decay, near its floor of 2 %.
+    assert rate < 0.1 * peak
+    assert ae.n_iter_ < ae.epochs
+
+
+def test_a_given_batch_trains_at_the_constant_rate(blobs):
+    ae = AutoencoderTransformer(
+        2, hidden_layer_sizes=(16,), batch_size=64, epochs=5, random_state=0
+    ).fit(blobs)
+    assert float(ae.model_.optimizer.learning_rate) == pytest.approx(1e-3)
+
+
+def test_auto_batch_is_the_transformers_default_only():
+    assert AutoencoderTransformer().get_params()["batch_size"] == "auto"
+    assert DenoisingAutoencoder().get_params()["batch_size"] == 32
+
+
+def test_small_fits_are_unchanged_by_the_auto_batch(digits):
+    X = digits[0]  # 400 rows: batches of 32 at a constant rate
+    auto = AutoencoderTransformer(
+        4, hidden_layer_sizes=(16,), epochs=3, random_state=0
+    ).fit(X)
+    given = AutoencoderTransformer(
+        4, hidden_layer_sizes=(16,), epochs=3, batch_size=32, random_state=0
+    ).fit(X)
+    assert auto._fit_batch_size == 32
+    np.testing.assert_array_equal(auto.transform(X), given.transform(X))
+
+
+def test_other_estimators_accept_the_auto_batch(blobs):
+    dae = DenoisingAutoencoder(
+        2, hidden_layer_sizes=(16,), batch_size="auto", epochs=3, random_state=0
+    ).fit(blobs)
+    assert dae._fit_batch_size == 64
+
+
+def test_partial_fit_with_auto_batch_trains_batches_of_32(blobs):
+    ae = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
+    ae.partial_fit(blobs).partial_fit(blobs)
+    assert ae._fit_batch_size == 32 and ae.n_iter_ == 2
+    assert float(ae.model_.optimizer.learning_rate) == pytest.approx(1e-3)
+
+
+def test_the_decay_starts_from_the_best_weights():
+    schedule = PlateauCosine(0.01, monitor="val_loss", tol=1e-3, patience=2)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(1.0), loss="mse")
+    schedule.set_model(model)
+    schedule.on_train_begin()
+    for epoch, (loss, weight) in enumerate(
+        [(1.0, 1.0), (0.5, 2.0), (0.6, 3.0), (0.7, 4.0)]
+    ):
+        model.layers[0].kernel.assign([[weight]])
+        schedule.on_epoch_begin(epoch)
+        schedule.on_epoch_end(epoch, {"val_loss": loss})
+    assert schedule.decay_start == 4
+    assert float(model.layers[0].kernel[0, 0]) == 2.0
