@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skae._base import BaseAutoencoder
-from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from skae._docs import AUTO_BATCH_PARAMETERS, NOTES, SHARED_ATTRIBUTES
 from skae._params import with_shared_parameters
 
 
@@ -20,7 +20,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     Parameters
     ----------
-    {SHARED_PARAMETERS}
+    {AUTO_BATCH_PARAMETERS}
 
     noise : {{"gaussian", "masking", "salt_pepper"}}, default="gaussian"
         Corruption used while training, in the network's (scaled) units, and
@@ -72,9 +72,15 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     @with_shared_parameters
     def __init__(
-        self, encoding_dim=16, *, noise="gaussian", noise_factor=0.35, **shared
+        self,
+        encoding_dim=16,
+        *,
+        noise="gaussian",
+        noise_factor=0.35,
+        batch_size="auto",
+        **shared,
     ):
-        super().__init__(encoding_dim, **shared)
+        super().__init__(encoding_dim, batch_size=batch_size, **shared)
         self.noise = noise
         self.noise_factor = noise_factor
 

@@ -163,6 +163,13 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         uncompiled ones by floating-point rounding (and XLA's own random numbers
         for noise and dropout)."""
 
+# The shared parameters of the estimators whose batch is "auto" by default
+# (the transformer and the denoiser; benchmarks/README.md, D16).
+AUTO_BATCH_PARAMETERS = SHARED_PARAMETERS.replace(
+    'batch_size : int or "auto", default=32',
+    'batch_size : int or "auto", default="auto"',
+)
+
 SHARED_ATTRIBUTES = """encoder_ : keras.Model
         Maps scaled inputs to codes; shares its weights with ``model_``.
 

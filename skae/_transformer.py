@@ -1,15 +1,8 @@
 """AutoencoderTransformer: a dense autoencoder as a scikit-learn transformer."""
 
 from skae._base import BaseAutoencoder
-from skae._docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from skae._docs import AUTO_BATCH_PARAMETERS, NOTES, SHARED_ATTRIBUTES
 from skae._params import with_shared_parameters
-
-# The shared parameters, with the transformer's default batch_size
-# (benchmarks/README.md, D16).
-_PARAMETERS = SHARED_PARAMETERS.replace(
-    'batch_size : int or "auto", default=32',
-    'batch_size : int or "auto", default="auto"',
-)
 
 
 class AutoencoderTransformer(BaseAutoencoder):
@@ -23,7 +16,7 @@ class AutoencoderTransformer(BaseAutoencoder):
 
     Parameters
     ----------
-    {_PARAMETERS}
+    {AUTO_BATCH_PARAMETERS}
 
     Attributes
     ----------

@@ -68,13 +68,15 @@ def test_shared_parameters_keep_the_shared_defaults(Estimator):
     shared = signature(AutoencoderParams.__init__)
     own = signature(Estimator.__init__)
     # The outlier detector sizes its code from the data, and is narrower; the
-    # transformer picks its batch from the rows (benchmarks/README.md, D16).
+    # transformer and the denoiser pick their batch from the rows
+    # (benchmarks/README.md, D16).
     own_default = {
         skae.AutoencoderOutlierDetector: {
             "encoding_dim": "auto",
             "hidden_layer_sizes": (64,),
         },
         skae.AutoencoderTransformer: {"batch_size": "auto"},
+        skae.DenoisingAutoencoder: {"batch_size": "auto"},
     }
     for name, p in shared.items():
         expected = own_default.get(Estimator, {}).get(name, p.default)

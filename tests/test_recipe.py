@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from skae import AutoencoderTransformer, DenoisingAutoencoder
+from skae import (
+    AutoencoderOutlierDetector,
+    AutoencoderTransformer,
+    DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
 from skae._keras._callbacks import PlateauCosine
 from skae._recipe import auto_batch_size, plateau_tol, resolve_batch
 
@@ -143,9 +148,12 @@ def test_a_given_batch_trains_at_the_constant_rate(blobs):
     assert float(ae.model_.optimizer.learning_rate) == pytest.approx(1e-3)
 
 
-def test_auto_batch_is_the_transformers_default_only():
+def test_auto_batch_is_the_default_of_the_transformer_and_the_denoiser():
     assert AutoencoderTransformer().get_params()["batch_size"] == "auto"
-    assert DenoisingAutoencoder().get_params()["batch_size"] == 32
+    assert DenoisingAutoencoder().get_params()["batch_size"] == "auto"
+    # Their quality claims were measured with batches of 32 (D16).
+    assert AutoencoderOutlierDetector().get_params()["batch_size"] == 32
+    assert VariationalAutoencoder().get_params()["batch_size"] == 32
 
 
 def test_small_fits_are_unchanged_by_the_auto_batch(digits):
@@ -160,11 +168,23 @@ def test_small_fits_are_unchanged_by_the_auto_batch(digits):
     np.testing.assert_array_equal(auto.transform(X), given.transform(X))
 
 
-def test_other_estimators_accept_the_auto_batch(blobs):
+def test_a_large_denoising_fit_anneals_its_rate(blobs):
     dae = DenoisingAutoencoder(
-        2, hidden_layer_sizes=(16,), batch_size="auto", epochs=3, random_state=0
+        2, hidden_layer_sizes=(16,), noise_factor=0.05, random_state=0
     ).fit(blobs)
     assert dae._fit_batch_size == 64
+    assert float(dae.model_.optimizer.learning_rate) < 0.1 * 2e-3
+    assert dae.n_iter_ < dae.epochs
+
+
+@pytest.mark.parametrize(
+    "Estimator", [AutoencoderOutlierDetector, VariationalAutoencoder]
+)
+def test_other_estimators_accept_the_auto_batch(Estimator, blobs):
+    est = Estimator(
+        hidden_layer_sizes=(16,), batch_size="auto", epochs=3, random_state=0
+    ).fit(blobs)
+    assert est._fit_batch_size == 64
 
 
 def test_partial_fit_with_auto_batch_trains_batches_of_32(blobs):
