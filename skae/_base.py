@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skae._convergence import warn_not_converged, warn_small_validation
 from skae._params import AutoencoderParams
 from skae._persistence import KerasPersistenceMixin
-from skae._recipe import plateau_tol, resolve_batch
+from skae._recipe import MIN_BATCH, plateau_tol, resolve_batch
 from skae._scaling import resolve_scaling, scale_rows, scaling_params
 from skae._streaming import (
     ScaledRange,
@@ -107,22 +107,15 @@ class BaseAutoencoder(
         self._check_loss(Xs, output_activation)
         seed = fit_seed(self.random_state)
 
-        from skae._keras import _build, _optimizers, _train
+        from skae._keras import _build, _train
 
         # partial_fit's first call: one pass over all the rows given.
         one_pass = getattr(self, "_one_pass", False)
-        default_rate = _optimizers.DEFAULT_LEARNING_RATES[self.optimizer]
         if one_pass:
-            batch, rate, anneal = self._pass_training(default_rate)
+            batch, rate, anneal = self._training(None)
         else:
             n_val = self._n_validation(X.shape[0]) if self.early_stopping else 0
-            batch, rate, anneal = resolve_batch(
-                self.batch_size,
-                self.learning_rate,
-                X.shape[0] - n_val,
-                optimizer=self.optimizer,
-                default_rate=default_rate,
-            )
+            batch, rate, anneal = self._training(X.shape[0] - n_val)
         self._fit_batch_size = batch
 
         seeds = _build.SeedSequence(seed)
@@ -319,10 +312,7 @@ class BaseAutoencoder(
 
             stream = _stream.InMemory(_train.to_tensor(Xs), X.shape[1])
             del Xs
-        from skae._keras import _optimizers
-
-        default_rate = _optimizers.DEFAULT_LEARNING_RATES[self.optimizer]
-        batch, rate, _ = self._pass_training(default_rate)
+        batch, rate, _ = self._training(None)
         history = self._train(
             self.model_,
             None,
@@ -344,12 +334,23 @@ class BaseAutoencoder(
     def _after_pass(self, X):
         """What a subclass updates after a ``partial_fit`` pass over ``X``."""
 
-    def _pass_training(self, default_rate):
-        """``(batch, rate, anneal)`` of a ``partial_fit`` pass: an "auto"
-        batch is 32 rows, at the constant rate."""
-        batch = 32 if self.batch_size == "auto" else int(self.batch_size)
-        rate = default_rate if self.learning_rate == "auto" else self.learning_rate
-        return batch, rate, False
+    def _training(self, n_train):
+        """``(batch, rate, anneal)`` of a fit on ``n_train`` training rows
+        (skae._recipe.resolve_batch), or of a ``partial_fit`` pass when
+        ``n_train`` is None: there an "auto" batch is 32 rows, at the
+        optimizer's constant rate."""
+        from skae._keras._optimizers import DEFAULT_LEARNING_RATES
+
+        batch_size = self.batch_size
+        if n_train is None and batch_size == "auto":
+            batch_size = MIN_BATCH
+        return resolve_batch(
+            batch_size,
+            self.learning_rate,
+            n_train,
+            optimizer=self.optimizer,
+            default_rate=DEFAULT_LEARNING_RATES[self.optimizer],
+        )
 
     def _check_loss(self, Xs, output_activation):
         if self.loss != "binary_crossentropy":

@@ -194,6 +194,14 @@ def test_partial_fit_with_auto_batch_trains_batches_of_32(blobs):
     assert float(ae.model_.optimizer.learning_rate) == pytest.approx(1e-3)
 
 
+def test_partial_fit_after_an_annealed_fit_trains_at_the_constant_rate(blobs):
+    ae = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
+    ae.fit(blobs)
+    assert float(ae.model_.optimizer.learning_rate) < 1e-4  # the decay's end
+    ae.partial_fit(blobs[:500])
+    assert float(ae.model_.optimizer.learning_rate) == pytest.approx(1e-3)
+
+
 def test_the_decay_starts_from_the_best_weights():
     schedule = PlateauCosine(0.01, monitor="val_loss", tol=1e-3, patience=2)
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])

@@ -68,6 +68,10 @@ def train(
         )
         sample = tf.gather(X, train_idx[:2]) if stream is None else stream.sample()
         _build_state(model, sample)
+    else:
+        # A partial_fit pass keeps the optimizer's state but trains at its own
+        # rate, not where an annealed fit left the rate.
+        model.optimizer.learning_rate = learning_rate
     # A block step takes its rows as an input, not captured: its traced
     # function is kept on the model and serves the next partial_fit pass with
     # the same batches (a trace costs more than a small chunk's pass).
