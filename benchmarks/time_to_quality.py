@@ -255,10 +255,11 @@ def adam_options(options):
         return
     original = _train.make_optimizer
 
-    def make(name, learning_rate):
+    def make(name, learning_rate, weight_decay=None):
         rate = _optimizers.DEFAULT_LEARNING_RATES[name]
         rate = rate if learning_rate == "auto" else float(learning_rate)
-        return _optimizers.FusedAdam(**{"learning_rate": rate, **options})
+        keywords = {"learning_rate": rate, "weight_decay": weight_decay}
+        return _optimizers.FusedAdam(**{**keywords, **options})
 
     _train.make_optimizer = make
     try:

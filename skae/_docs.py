@@ -65,9 +65,12 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         monitored loss has not improved by ``tol * 32 / batch`` (the same gain
         per step) for 0.6 × ``n_iter_no_change`` epochs, then a cosine decay
         to 2 % of it, from the best weights seen, over half the epochs so far
-        (at least 8), which ends the fit in place of early stopping. Large
-        fits take fewer, larger steps. ``partial_fit`` passes train batches
-        of 32 at a constant rate.
+        (at least 8), which ends the fit in place of early stopping. Such a
+        fit on fewer than 50 training rows per feature also decays its
+        weights (Keras's decoupled weight decay, AdamW's) by features / rows,
+        at most 0.2: 0.11 for 7 200 images of 784 pixels, none for a table of
+        20 features. Large fits take fewer, larger steps. ``partial_fit``
+        passes train batches of 32 at a constant rate, without weight decay.
 
     shuffle : bool, default=True
         Whether to reshuffle the training rows before each epoch.

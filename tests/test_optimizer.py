@@ -41,8 +41,9 @@ def train(optimizer, jit_compile=False, embedding=False, epochs=6):
     ],
 )
 @pytest.mark.parametrize("amsgrad", [False, True])
-def test_fused_adam_makes_keras_adams_updates(kwargs, amsgrad):
-    options = {"learning_rate": 0.01, "amsgrad": amsgrad}
+@pytest.mark.parametrize("weight_decay", [None, 0.1])
+def test_fused_adam_makes_keras_adams_updates(kwargs, amsgrad, weight_decay):
+    options = {"learning_rate": 0.01, "amsgrad": amsgrad, "weight_decay": weight_decay}
     fused = train(FusedAdam(**options), **kwargs)
     reference = train(keras.optimizers.Adam(**options), **kwargs)
     pairs = zip(fused[0] + fused[1], reference[0] + reference[1], strict=True)
@@ -51,6 +52,12 @@ def test_fused_adam_makes_keras_adams_updates(kwargs, amsgrad):
     # Training moved the weights, so the comparison above is not vacuous.
     untrained = train(FusedAdam(**options), epochs=0, **kwargs)
     assert not np.allclose(fused[0][0], untrained[0][0])
+
+
+def test_fused_adams_weight_decay_shrinks_the_weights():
+    decayed, _ = train(FusedAdam(learning_rate=0.01, weight_decay=5.0))
+    plain, _ = train(FusedAdam(learning_rate=0.01))
+    assert np.linalg.norm(decayed[0]) < 0.9 * np.linalg.norm(plain[0])
 
 
 def test_estimators_train_with_the_fused_adam_and_keep_it_when_pickled():

@@ -12,7 +12,12 @@ from skae import (
     VariationalAutoencoder,
 )
 from skae._keras._callbacks import PlateauCosine
-from skae._recipe import auto_batch_size, plateau_tol, resolve_batch
+from skae._recipe import (
+    auto_batch_size,
+    auto_weight_decay,
+    plateau_tol,
+    resolve_batch,
+)
 
 # ------------------------------------------------------------ the batch rule
 
@@ -71,6 +76,27 @@ def test_an_auto_batch_above_32_scales_and_anneals_adams_rate():
 def test_the_plateau_is_judged_per_32_row_step():
     assert plateau_tol(1e-4, 32) == 1e-4
     assert plateau_tol(1e-4, 256) == pytest.approx(1.25e-5)
+
+
+@pytest.mark.parametrize(
+    "n_features, n_train, weight_decay",
+    [
+        (784, 7_200, 784 / 7_200),  # the letters: 0.109
+        (64, 1_455, 64 / 1_455),  # the digits, 90 % of them
+        (10, 500, 0.02),  # 50 rows per feature: the last that decays
+        (10, 501, None),
+        (20, 18_000, None),  # a long table
+        (784, 2_430, 0.2),  # at most 0.2
+        (784, 1, 0.2),
+    ],
+)
+def test_weight_decay_is_features_over_rows_below_50_rows_per_feature(
+    n_features, n_train, weight_decay
+):
+    if weight_decay is None:
+        assert auto_weight_decay(n_features, n_train) is None
+    else:
+        assert auto_weight_decay(n_features, n_train) == pytest.approx(weight_decay)
 
 
 # -------------------------------------------------------------- the schedule
@@ -141,6 +167,23 @@ def test_a_large_default_fit_anneals_its_rate(blobs):
     assert ae.n_iter_ < ae.epochs
 
 
+def test_an_annealed_fit_decays_its_weights_where_rows_are_few_per_feature():
+    X, _ = make_blobs(3_000, n_features=100, centers=5, random_state=0)
+    wide = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
+    wide.fit(X)
+    # 2 700 training rows, 100 features: 27 rows per feature.
+    assert wide.model_.optimizer.weight_decay == pytest.approx(100 / 2_700)
+    # The same rows, cut to 10 features: 270 rows per feature, no decay.
+    long = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
+    long.fit(X[:, :10])
+    assert long.model_.optimizer.weight_decay is None
+    # Fits at a constant rate never decay their weights.
+    given = AutoencoderTransformer(
+        2, hidden_layer_sizes=(16,), batch_size=64, epochs=2, random_state=0
+    ).fit(X)
+    assert given.model_.optimizer.weight_decay is None
+
+
 def test_a_given_batch_trains_at_the_constant_rate(blobs):
     ae = AutoencoderTransformer(
         2, hidden_layer_sizes=(16,), batch_size=64, epochs=5, random_state=0
@@ -200,6 +243,17 @@ def test_partial_fit_after_an_annealed_fit_trains_at_the_constant_rate(blobs):
     assert float(ae.model_.optimizer.learning_rate) < 1e-4  # the decay's end
     ae.partial_fit(blobs[:500])
     assert float(ae.model_.optimizer.learning_rate) == pytest.approx(1e-3)
+
+
+def test_partial_fit_after_a_weight_decayed_fit_trains_without_it():
+    X, _ = make_blobs(3_000, n_features=100, centers=5, random_state=0)
+    ae = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
+    ae.fit(X)
+    assert ae.model_.optimizer.weight_decay is not None
+    before = ae.transform(X[:5])
+    ae.partial_fit(X[:500])
+    assert ae.model_.optimizer.weight_decay is None
+    assert not np.allclose(ae.transform(X[:5]), before)  # the pass trained
 
 
 def test_the_decay_starts_from_the_best_weights():

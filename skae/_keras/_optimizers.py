@@ -8,8 +8,9 @@ from keras import ops
 DEFAULT_LEARNING_RATES = {"adam": 1e-3, "adadelta": 1.0, "rmsprop": 1e-3, "sgd": 1e-2}
 
 
-def make_optimizer(name, learning_rate):
-    """The optimizer called ``name``; ``learning_rate="auto"`` takes its default."""
+def make_optimizer(name, learning_rate, weight_decay=None):
+    """The optimizer called ``name``; ``learning_rate="auto"`` takes its default.
+    A ``weight_decay`` is Keras's decoupled one (AdamW's for Adam)."""
     classes = {
         "adam": FusedAdam,
         "adadelta": keras.optimizers.Adadelta,
@@ -18,7 +19,10 @@ def make_optimizer(name, learning_rate):
     }
     if learning_rate == "auto":
         learning_rate = DEFAULT_LEARNING_RATES[name]
-    return classes[name](learning_rate=float(learning_rate))  # no NumPy scalars
+    return classes[name](  # no NumPy scalars
+        learning_rate=float(learning_rate),
+        weight_decay=None if weight_decay is None else float(weight_decay),
+    )
 
 
 @keras.saving.register_keras_serializable(package="skae")
