@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skae._convergence import warn_not_converged, warn_small_validation
 from skae._params import AutoencoderParams
 from skae._persistence import KerasPersistenceMixin
-from skae._recipe import MIN_BATCH, plateau_tol, resolve_batch
+from skae._recipe import MIN_BATCH, auto_weight_decay, plateau_tol, resolve_batch
 from skae._scaling import resolve_scaling, scale_rows, scaling_params
 from skae._streaming import (
     ScaledRange,
@@ -117,6 +117,11 @@ class BaseAutoencoder(
             n_val = self._n_validation(X.shape[0]) if self.early_stopping else 0
             batch, rate, anneal = self._training(X.shape[0] - n_val)
         self._fit_batch_size = batch
+        weight_decay = None
+        if anneal and not self._trains_on_noise():
+            # An annealed fit on few rows per feature (D17); a denoiser's
+            # training noise regularises it already, and decay on top lost.
+            weight_decay = auto_weight_decay(X.shape[1], X.shape[0] - n_val)
 
         seeds = _build.SeedSequence(seed)
         encoder, decoder = self._build(
@@ -146,6 +151,7 @@ class BaseAutoencoder(
             batch_size=batch,
             learning_rate=rate,
             anneal=anneal,
+            weight_decay=weight_decay,
         )
         if not one_pass:
             warn_not_converged(
@@ -200,6 +206,7 @@ class BaseAutoencoder(
         learning_rate,
         epochs=None,
         anneal=False,
+        weight_decay=None,
     ):
         """Train ``model`` (see skae._keras._train.train); raise if it diverged.
 
@@ -227,6 +234,7 @@ class BaseAutoencoder(
             stream=stream,
             resume=epochs is not None,
             anneal=anneal,
+            weight_decay=weight_decay,
         )
         if not all(np.isfinite(v).all() for v in history.values()):
             raise ValueError(
@@ -459,6 +467,10 @@ class BaseAutoencoder(
     def _corruption(self, Xs):
         """``None``, or ``(noise, factor, low, high)`` applied while training."""
         return None
+
+    def _trains_on_noise(self):
+        """Whether the network sees corrupted inputs while training."""
+        return False
 
     # ------------------------------------------------------------ inference
 

@@ -84,6 +84,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
         self.noise = noise
         self.noise_factor = noise_factor
 
+    def _trains_on_noise(self):
+        return self.noise_factor > 0
+
     def _corruption(self, Xs):
         if self.noise != "gaussian" and self.noise_factor > 1:
             raise ValueError(

@@ -69,7 +69,8 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         fit on fewer than 50 training rows per feature also decays its
         weights (Keras's decoupled weight decay, AdamW's) by features / rows,
         at most 0.2: 0.11 for 7 200 images of 784 pixels, none for a table of
-        20 features. Large fits take fewer, larger steps. ``partial_fit``
+        20 features, nor where the network trains on noisy inputs (a
+        denoiser: the noise regularises it). Large fits take fewer, larger steps. ``partial_fit``
         passes train batches of 32 at a constant rate, without weight decay.
 
     shuffle : bool, default=True

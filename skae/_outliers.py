@@ -278,6 +278,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseAutoencoder):
             return int(min(16, max(1, n_features // 2)))
         return int(self.encoding_dim)
 
+    def _trains_on_noise(self):
+        return self.noise is not None and self.noise_factor > 0
+
     def _corruption(self, Xs):
         if self.noise is None:
             return None

@@ -73,9 +73,9 @@ def test_one_epoch_is_only_short():
 
 def test_the_issue_example_warns_instead_of_staying_silent():
     """learning_rate=10 stalls from the first epoch and ends far worse than the
-    defaults: it warned of nothing. Seeded: an unseeded run improved after its
-    first epoch about once in many CI runs (a clean-clone run in session 17),
-    and then rightly did not warn."""
+    defaults: it warned of nothing. Seeded: one unseeded run (a clean-clone
+    CI run in session 17) improved after its first epoch, and then rightly
+    did not warn."""
     X = load_wine().data
     ae = AutoencoderTransformer(2, learning_rate=10.0, random_state=0)
     found = _warnings(lambda: ae.fit(X))

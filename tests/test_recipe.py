@@ -184,6 +184,28 @@ def test_an_annealed_fit_decays_its_weights_where_rows_are_few_per_feature():
     assert given.model_.optimizer.weight_decay is None
 
 
+def test_a_denoiser_trains_on_noise_instead_of_decaying_its_weights():
+    X, _ = make_blobs(3_000, n_features=100, centers=5, random_state=0)
+    dae = DenoisingAutoencoder(
+        2, hidden_layer_sizes=(16,), noise_factor=0.05, random_state=0
+    ).fit(X)
+    assert dae._fit_batch_size == 64
+    assert dae.model_.optimizer.weight_decay is None
+    # Without noise it is a plain autoencoder, and decays like one.
+    plain = DenoisingAutoencoder(
+        2, hidden_layer_sizes=(16,), noise_factor=0.0, random_state=0
+    ).fit(X)
+    assert plain.model_.optimizer.weight_decay == pytest.approx(100 / 2_700)
+    detector = AutoencoderOutlierDetector(
+        hidden_layer_sizes=(16,),
+        batch_size="auto",
+        noise="gaussian",
+        epochs=3,
+        random_state=0,
+    ).fit(X)
+    assert detector.model_.optimizer.weight_decay is None
+
+
 def test_a_given_batch_trains_at_the_constant_rate(blobs):
     ae = AutoencoderTransformer(
         2, hidden_layer_sizes=(16,), batch_size=64, epochs=5, random_state=0

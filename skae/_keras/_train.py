@@ -1,13 +1,12 @@
 """The training loop: compile, feed one element per epoch (or, under a
 ``tf.distribute`` strategy, batches), fit, let go."""
 
-import numpy as np
 import tensorflow as tf
 from tensorflow.python.eager import context
 
 from skae._keras._callbacks import fit_callbacks
 from skae._keras._optimizers import make_optimizer
-from skae._recipe import auto_weight_decay, plateau_tol
+from skae._recipe import plateau_tol
 
 
 def to_tensor(X):
@@ -35,6 +34,7 @@ def train(
     stream=None,
     resume=False,
     anneal=False,
+    weight_decay=None,
 ):
     """Compile and fit ``model`` on rows of the tensor ``X``; return the history.
 
@@ -50,8 +50,8 @@ def train(
 
     With ``anneal``, the rate warms up to ``learning_rate``, then follows
     skae._keras._callbacks.PlateauCosine, which ends the fit after its decay;
-    its plateau is no improvement by ``tol * 32 / batch_size``; the weights
-    decay by skae._recipe.auto_weight_decay.
+    its plateau is no improvement by ``tol * 32 / batch_size``. A
+    ``weight_decay`` is the optimizer's decoupled one, for a fresh fit.
 
     Training stops once the validation loss (the training loss when there are no
     validation rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs,
@@ -63,17 +63,12 @@ def train(
         # Keras's steps_per_execution would cut the per-batch cost under a
         # strategy, but its multi-step loop fails under MirroredStrategy ("You
         # must feed a value for placeholder tensor", Keras 3.15).
-        sample = tf.gather(X, train_idx[:2]) if stream is None else stream.sample()
-        n_features = int(np.prod(sample.shape[1:]))
         model.compile(
-            optimizer=make_optimizer(
-                optimizer,
-                learning_rate,
-                weight_decay=auto_weight_decay(n_features, n_train) if anneal else None,
-            ),
+            optimizer=make_optimizer(optimizer, learning_rate, weight_decay),
             loss=loss,
             jit_compile=jit_compile,
         )
+        sample = tf.gather(X, train_idx[:2]) if stream is None else stream.sample()
         _build_state(model, sample)
     else:
         # A partial_fit pass keeps the optimizer's state but trains as a first
