@@ -70,8 +70,9 @@ SHARED_PARAMETERS = """encoding_dim : int, default=16
         weights (Keras's decoupled weight decay, AdamW's) by features / rows,
         at most 0.2: 0.11 for 7 200 images of 784 pixels, none for a table of
         20 features, nor where the network trains on noisy inputs (a
-        denoiser: the noise regularises it). Large fits take fewer, larger steps. ``partial_fit``
-        passes train batches of 32 at a constant rate, without weight decay.
+        denoiser: the noise regularises it). Large fits take fewer, larger
+        steps. ``partial_fit`` passes train batches of 32 at a constant rate,
+        without weight decay.
 
     shuffle : bool, default=True
         Whether to reshuffle the training rows before each epoch.
