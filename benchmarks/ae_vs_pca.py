@@ -33,7 +33,7 @@ Data (``--dataset``):
 
 - ``digits`` (default): scikit-learn's ``load_digits``, pixels / 16, 75/25 split
   with ``random_state=0``;
-- ``notmnist``: 28x28 letters from ``../shared/data/notmnist/`` next to the
+- ``notmnist``: 28x28 letters from ``tests/data/notmnist`` in the
   repository (first 8 000 rows to train, last 2 000 to test, pixels / 255);
 - ``mnist``, ``fashion_mnist``: downloaded by ``keras.datasets`` into Keras's
   own cache on first use; the first 8 000 training and 2 000 test images.
@@ -70,7 +70,7 @@ import skae  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = Path(__file__).resolve().parent / "images"
-NOTMNIST = ROOT.parent / "shared" / "data" / "notmnist"
+NOTMNIST = ROOT / "tests" / "data" / "notmnist"
 N_TRAIN, N_TEST = 8000, 2000
 
 
@@ -92,7 +92,7 @@ def load(name):
         if not (images.exists() and labels.exists()):
             sys.exit(
                 f"notMNIST not found: expected {images} and {labels} (the 28x28 "
-                "letters in ../shared/data/notmnist/ next to the repository)."
+                "letters in tests/data/notmnist of the repository)."
             )
         with gzip.open(images) as f:
             X = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784) / 255

@@ -47,7 +47,7 @@ and ``-AutoencoderTransformer(batch_size=32).score_samples``.
 ``--letters`` adds five stand-ins for ODDS ``mnist`` (one class of 28x28
 digits, 700 rows of another, 100 of the 784 pixels drawn at random), the one
 table of the 17 that could not be obtained here: the same construction on
-the notMNIST letters of ../shared/data/notmnist (or DIR), 1 000 rows of one
+the notMNIST letters of tests/data/notmnist (or DIR), 1 000 rows of one
 letter and 101 of another (ODDS's 9.2 %), pairs A-G, B-E, C-I, D-J, F-H.
 
 ``--odds-dir`` adds the public ODDS tables found in DIR (none ships here: the
@@ -533,7 +533,7 @@ def main():
     parser.add_argument(
         "--letters",
         nargs="?",
-        const=str(here.parent.parent / "shared" / "data" / "notmnist"),
+        const=str(here.parent / "tests" / "data" / "notmnist"),
         help="add the mnist-shaped stand-ins from the notMNIST letters in this folder",
     )
     parser.add_argument("--detectors", nargs="*", help="detector names (default: all)")

@@ -11,7 +11,7 @@ Image sets (all offline):
 - ``digits, dark border``: the same digits padded to 14x14 by a border that
   is 0 but for rare faint specks: near-constant pixels, as MNIST's borders.
 - ``patches``: 8x8x3 patches (0..255) of ``load_sample_images``, 3000 / 2000.
-- ``letters``: notMNIST letters (../shared/data/notmnist, or --letters DIR;
+- ``letters``: notMNIST letters (tests/data/notmnist, or --letters DIR;
   skipped if absent), 28x28 in [0, 1], 3000 / 2000.
 
 Models at code size 16: ``PCA(16)``; the best of a ``KernelPCA(16)`` rbf grid
@@ -48,7 +48,7 @@ import skae  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = Path(__file__).resolve().parent / "images"
-LETTERS = ROOT.parent / "shared" / "data" / "notmnist"
+LETTERS = ROOT / "tests" / "data" / "notmnist"
 SIGMAS = (0.1, 0.3, 0.5)
 CODE = 16
 SKAE = {  # label: (scaling, divide the data by its range first)

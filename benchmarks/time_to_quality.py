@@ -2,7 +2,7 @@
 
 Issue 12's last target: with its defaults, ``AutoencoderTransformer(16,
 random_state=0)`` fitted on 8 000 rows of 784 pixels (the notMNIST letters of
-../shared/data/notmnist, first 8 000 rows; test on the last 2 000) should reach
+tests/data/notmnist, first 8 000 rows; test on the last 2 000) should reach
 at most 0.45x PCA(16)'s test MSE in no more time than skae 0.1.0's defaults
 (``hidden_layer_sizes=(128,)``, ``scaling="minmax"``, batch 32, learning rate
 1e-3) take. The machine is shared, so every candidate is timed alternately with

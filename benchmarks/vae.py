@@ -23,7 +23,7 @@ against the exact log-likelihood of that model.
 
 Data (``--dataset``, all by default):
 
-- ``notmnist``: the 28x28 letters A-J in ``../shared/data/notmnist/`` next to
+- ``notmnist``: the 28x28 letters A-J in ``tests/data/notmnist`` in
   the repository (first 8 000 rows to train, last 2 000 to test), pixels
   ``(v + U(0, 1)) / 256``. They stand in for the issue's MNIST digits, which
   this machine cannot download; skipped when absent;
@@ -61,7 +61,7 @@ import skae  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = Path(__file__).resolve().parent / "images"
-NOTMNIST = ROOT.parent / "shared" / "data" / "notmnist"
+NOTMNIST = ROOT / "tests" / "data" / "notmnist"
 N_TRAIN, N_TEST, N_SAMPLES = 8000, 2000, 1000
 
 

@@ -1,4 +1,5 @@
-"""Quality with the defaults on real image data (skipped when the data is absent)."""
+"""Quality with the defaults on real image data: the notMNIST letters in
+tests/data/notmnist (MIT, see the LICENSE there) and load_digits."""
 
 import gzip
 import os
@@ -16,18 +17,14 @@ pytestmark = pytest.mark.slow  # full-size fits with the default epochs
 
 NOTMNIST = Path(
     os.environ.get(
-        "SKAE_NOTMNIST",
-        Path(__file__).resolve().parents[2] / "shared" / "data" / "notmnist",
+        "SKAE_NOTMNIST", Path(__file__).resolve().parent / "data" / "notmnist"
     )
 )
 
 
 @pytest.fixture(scope="module")
 def letters():
-    path = NOTMNIST / "t10k-images-idx3-ubyte.gz"
-    if not path.exists():
-        pytest.skip(f"notMNIST images not found at {path}")
-    with gzip.open(path) as f:
+    with gzip.open(NOTMNIST / "t10k-images-idx3-ubyte.gz") as f:
         X = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784) / 255.0
     return X[:8000], X[8000:]
 
@@ -37,11 +34,17 @@ def pca_mse(k, X_train, X_test):
     return np.mean((pca.inverse_transform(pca.transform(X_test)) - X_test) ** 2)
 
 
-def test_dense_defaults_halve_pca_error_on_28x28_images(letters):
+def test_dense_defaults_reach_045_of_pcas_error_on_8000_letters(letters):
+    """Issue 12's target: at most 0.45x PCA(16)'s test MSE with the defaults.
+    Measured (benchmarks/README.md, D17): 0.447 and 0.443 on seeds 0 and 1;
+    without the weight decay 0.457 and 0.467, with batches of 32 0.489."""
     X_train, X_test = letters
-    ae = AutoencoderTransformer(encoding_dim=16, random_state=0).fit(X_train)
-    # measured: 0.029 vs PCA's 0.054 (a plain Keras AE, 30 epochs: 0.030)
-    assert -ae.score(X_test) < 0.6 * pca_mse(16, X_train, X_test)
+    pca = pca_mse(16, X_train, X_test)
+    ratios = [
+        -AutoencoderTransformer(16, random_state=seed).fit(X_train).score(X_test) / pca
+        for seed in (0, 1)
+    ]
+    assert np.mean(ratios) <= 0.45, ratios
 
 
 def test_conv_beats_dense_with_the_same_code_size(letters):
