@@ -156,6 +156,13 @@ def blobs():
     return X
 
 
+@pytest.fixture(scope="module")
+def wide_blobs():
+    """27 training rows per feature: an annealed fit decays its weights."""
+    X, _ = make_blobs(3_000, n_features=100, centers=5, random_state=0)
+    return X
+
+
 def test_a_large_default_fit_anneals_its_rate(blobs):
     ae = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
     ae.fit(blobs)
@@ -167,8 +174,10 @@ def test_a_large_default_fit_anneals_its_rate(blobs):
     assert ae.n_iter_ < ae.epochs
 
 
-def test_an_annealed_fit_decays_its_weights_where_rows_are_few_per_feature():
-    X, _ = make_blobs(3_000, n_features=100, centers=5, random_state=0)
+def test_an_annealed_fit_decays_its_weights_where_rows_are_few_per_feature(
+    wide_blobs,
+):
+    X = wide_blobs
     wide = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
     wide.fit(X)
     # 2 700 training rows, 100 features: 27 rows per feature.
@@ -184,8 +193,8 @@ def test_an_annealed_fit_decays_its_weights_where_rows_are_few_per_feature():
     assert given.model_.optimizer.weight_decay is None
 
 
-def test_a_denoiser_trains_on_noise_instead_of_decaying_its_weights():
-    X, _ = make_blobs(3_000, n_features=100, centers=5, random_state=0)
+def test_a_denoiser_trains_on_noise_instead_of_decaying_its_weights(wide_blobs):
+    X = wide_blobs
     dae = DenoisingAutoencoder(
         2, hidden_layer_sizes=(16,), noise_factor=0.05, random_state=0
     ).fit(X)
@@ -267,8 +276,8 @@ def test_partial_fit_after_an_annealed_fit_trains_at_the_constant_rate(blobs):
     assert float(ae.model_.optimizer.learning_rate) == pytest.approx(1e-3)
 
 
-def test_partial_fit_after_a_weight_decayed_fit_trains_without_it():
-    X, _ = make_blobs(3_000, n_features=100, centers=5, random_state=0)
+def test_partial_fit_after_a_weight_decayed_fit_trains_without_it(wide_blobs):
+    X = wide_blobs
     ae = AutoencoderTransformer(2, hidden_layer_sizes=(16,), random_state=0)
     ae.fit(X)
     assert ae.model_.optimizer.weight_decay is not None
