@@ -111,17 +111,17 @@ class BaseAutoencoder(
 
         # partial_fit's first call: one pass over all the rows given.
         one_pass = getattr(self, "_one_pass", False)
-        if one_pass:
-            batch, rate, anneal = self._training(None)
-        else:
+        n_train = None
+        if not one_pass:
             n_val = self._n_validation(X.shape[0]) if self.early_stopping else 0
-            batch, rate, anneal = self._training(X.shape[0] - n_val)
+            n_train = X.shape[0] - n_val
+        batch, rate, anneal = self._training(n_train)
         self._fit_batch_size = batch
         weight_decay = None
         if anneal and not self._trains_on_noise():
             # An annealed fit on few rows per feature (D17); a denoiser's
             # training noise regularises it already, and decay on top lost.
-            weight_decay = auto_weight_decay(X.shape[1], X.shape[0] - n_val)
+            weight_decay = auto_weight_decay(X.shape[1], n_train)
 
         seeds = _build.SeedSequence(seed)
         encoder, decoder = self._build(
